@@ -30,6 +30,9 @@ var subcommands []func(*env) *cobra.Command
 
 func register(newCmd func(*env) *cobra.Command) { subcommands = append(subcommands, newCmd) }
 
+// defaultAction runs for a bare "tpmbench" (the TUI sets it); nil means print help.
+var defaultAction func(*env) error
+
 // run builds a fresh command tree, so tests can call it many times, and executes args.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr}
@@ -59,6 +62,9 @@ Exit codes: 0 success, 1 the bench is not right (checks failed, no TPM, TPM erro
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if defaultAction != nil {
+				return defaultAction(e)
+			}
 			return cmd.Help()
 		},
 	}

@@ -1,0 +1,290 @@
+package boards
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ErrInvalid is matched (errors.Is) by every error about malformed data.
+var ErrInvalid = errors.New("invalid data file")
+
+// ParseError is one problem in a data file, with its place.
+type ParseError struct {
+	File string
+	Line int // 0 when the problem is not tied to a line
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("boards: %s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("boards: %s: %s", e.File, e.Msg)
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *ParseError) Is(target error) bool { return target == ErrInvalid }
+
+// File is the content of one data file.
+type File struct {
+	Name       string
+	Connectors []*Connector
+	Boards     []*Board
+}
+
+// maxErrors bounds how many problems one file reports; the rest are summarised.
+const maxErrors = 20
+
+// ParseFile parses and validates one data file; name is used in error messages. Problems are
+// returned together (errors.Join of *ParseError), each with its line. Cross-file checks (a
+// board's connector exists, ids are unique) are done by New.
+func ParseFile(name string, data []byte) (*File, error) {
+	p := &parser{file: name}
+	f := &File{Name: name}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	switch err := dec.Decode(&doc); {
+	case errors.Is(err, io.EOF):
+		return f, nil // an empty file holds nothing
+	case err != nil:
+		return nil, &ParseError{File: name, Line: yamlErrorLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if len(extra.Content) > 0 {
+			line = extra.Content[0].Line
+		}
+		if err != nil {
+			line = yamlErrorLine(err)
+		}
+		return nil, &ParseError{File: name, Line: line, Msg: "more than one YAML document; put everything in one document"}
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return f, nil
+	}
+	p.mapping(root, "the file", map[string]func(*yaml.Node){
+		"connectors": func(n *yaml.Node) {
+			p.list(n, "connectors", func(item *yaml.Node) {
+				if c := p.connector(item); c != nil {
+					f.Connectors = append(f.Connectors, c)
+				}
+			})
+		},
+		"boards": func(n *yaml.Node) {
+			p.list(n, "boards", func(item *yaml.Node) {
+				if b := p.board(item); b != nil {
+					f.Boards = append(f.Boards, b)
+				}
+			})
+		},
+	})
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+// yamlErrorLine digs the line number out of a YAML syntax error message.
+func yamlErrorLine(err error) int {
+	m := lineRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n := 0
+	for _, c := range m[1] {
+		n = n*10 + int(c-'0')
+		if n > 1<<30 {
+			return 0
+		}
+	}
+	return n
+}
+
+type parser struct {
+	file string
+	errs []error
+}
+
+func (p *parser) errorf(n *yaml.Node, format string, a ...any) {
+	if len(p.errs) > maxErrors {
+		return
+	}
+	if len(p.errs) == maxErrors {
+		p.errs = append(p.errs, &ParseError{File: p.file, Msg: "more problems not shown; fix the ones above first"})
+		return
+	}
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	p.errs = append(p.errs, &ParseError{File: p.file, Line: line, Msg: fmt.Sprintf(format, a...)})
+}
+
+func (p *parser) err() error { return errors.Join(p.errs...) }
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the value %q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}
+
+// mapping walks a mapping node, calling the handler of each key. Unknown and repeated keys
+// are reported; a handler is called at most once.
+func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(*yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s must be a mapping of keys to values, found %s", what, kindName(n))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			p.errorf(k, "%s: keys must be plain words, found %s", what, kindName(k))
+			continue
+		}
+		h, ok := fields[k.Value]
+		if !ok {
+			p.errorf(k, "%s: unknown key %q%s", what, k.Value, suggestKey(k.Value, fields))
+			continue
+		}
+		if seen[k.Value] {
+			p.errorf(k, "%s: key %q given twice", what, k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		if v.Kind == yaml.AliasNode {
+			p.errorf(v, "%s: %s: YAML aliases are not supported; write the value out", what, k.Value)
+			continue
+		}
+		h(v)
+	}
+}
+
+func suggestKey(key string, fields map[string]func(*yaml.Node)) string {
+	var names []string
+	for k := range fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	if s := Suggest(key, names); len(s) > 0 {
+		return fmt.Sprintf(" (did you mean %q?)", s[0])
+	}
+	return " (known keys: " + strings.Join(names, ", ") + ")"
+}
+
+func (p *parser) list(n *yaml.Node, what string, item func(*yaml.Node)) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list, found %s", what, kindName(n))
+		return
+	}
+	for _, it := range n.Content {
+		if it.Kind == yaml.AliasNode {
+			p.errorf(it, "%s: YAML aliases are not supported; write the entry out", what)
+			continue
+		}
+		item(it)
+	}
+}
+
+func (p *parser) str(n *yaml.Node, what string, dst *string) {
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, "%s must be text, found %s", what, kindName(n))
+		return
+	}
+	if n.Tag == "!!null" {
+		*dst = ""
+		return
+	}
+	*dst = n.Value
+}
+
+func (p *parser) int(n *yaml.Node, what string, dst *int) {
+	var v int
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil {
+		p.errorf(n, "%s must be a whole number, found %s", what, kindName(n))
+		return
+	}
+	*dst = v
+}
+
+func (p *parser) float(n *yaml.Node, what string, dst *float64) {
+	var v float64
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&v) != nil {
+		p.errorf(n, "%s must be a number, found %s", what, kindName(n))
+		return
+	}
+	*dst = v
+}
+
+func (p *parser) strs(n *yaml.Node, what string, dst *[]string) {
+	p.list(n, what, func(it *yaml.Node) {
+		var s string
+		p.str(it, what+" entry", &s)
+		if s != "" {
+			*dst = append(*dst, s)
+		}
+	})
+}
+
+func (p *parser) ints(n *yaml.Node, what string, dst *[]int) {
+	p.list(n, what, func(it *yaml.Node) {
+		v := -1
+		p.int(it, what+" entry", &v)
+		if v >= 0 {
+			*dst = append(*dst, v)
+		}
+	})
+}
+
+var idRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+func (p *parser) id(n *yaml.Node, what string, dst *string) {
+	p.str(n, what, dst)
+	if *dst != "" && !idRE.MatchString(*dst) {
+		p.errorf(n, "%s %q: use lowercase letters, digits and single dashes", what, *dst)
+		*dst = ""
+	}
+}
+
+func (p *parser) oneOf(n *yaml.Node, what string, dst *string, allowed ...string) {
+	p.str(n, what, dst)
+	if *dst != "" && !slices.Contains(allowed, *dst) {
+		p.errorf(n, "%s %q: must be one of %s", what, *dst, strings.Join(allowed, ", "))
+		*dst = ""
+	}
+}
+
+func (p *parser) confidence(n *yaml.Node, what string, dst *Confidence) {
+	var s string
+	names := make([]string, len(confidences))
+	for i, c := range confidences {
+		names[i] = string(c)
+	}
+	p.oneOf(n, what, &s, names...)
+	*dst = Confidence(s)
+}

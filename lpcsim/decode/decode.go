@@ -1,0 +1,149 @@
+package decode
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Stats counts what a decode saw.
+type Stats struct {
+	Samples    int64          `json:"samples"`
+	Clocks     int64          `json:"clocks"` // LCLK rising edges
+	Cycles     int            `json:"cycles"` // all records, aborts and resets included
+	Kinds      map[string]int `json:"kinds"`
+	Statuses   map[string]int `json:"statuses"`
+	Deviations map[string]int `json:"deviations,omitempty"`
+	kinds      [numKinds]int
+	statuses   [numStatus]int
+	devs       [numDeviations]int
+}
+
+// Kind returns the number of cycles of kind k.
+func (s *Stats) Kind(k Kind) int { return s.kinds[k] }
+
+// Status returns the number of cycles that ended with st.
+func (s *Stats) Status(st Status) int { return s.statuses[st] }
+
+// Deviation returns the number of deviations of kind k.
+func (s *Stats) Deviation(k DeviationKind) int { return s.devs[k] }
+
+func (s *Stats) add(c *Cycle) {
+	s.Cycles++
+	s.kinds[c.Kind]++
+	s.statuses[c.Status]++
+	for _, d := range c.Deviations {
+		s.devs[d.Kind]++
+	}
+}
+
+// fill builds the exported maps from the counters (for JSON).
+func (s *Stats) fill() {
+	s.Kinds, s.Statuses, s.Deviations = map[string]int{}, map[string]int{}, map[string]int{}
+	for k, n := range s.kinds {
+		if n > 0 {
+			s.Kinds[Kind(k).String()] = n
+		}
+	}
+	for k, n := range s.statuses {
+		if n > 0 {
+			s.Statuses[Status(k).String()] = n
+		}
+	}
+	for k, n := range s.devs {
+		if n > 0 {
+			s.Deviations[DeviationKind(k).String()] = n
+		}
+	}
+}
+
+// Cycles decodes every LPC cycle of src, calling fn for each in order. The
+// Cycle passed to fn is not reused by the decoder. An error from fn stops the
+// decode and is returned.
+func Cycles(src Source, fn func(*Cycle) error) (Stats, error) {
+	var st Stats
+	var ferr error
+	d := newCycleDecoder(func(c *Cycle) {
+		st.add(c)
+		if ferr == nil {
+			ferr = fn(c)
+		}
+	})
+	var prev byte
+	started := false
+	for {
+		ch, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return st, err
+		}
+		states := ch.States
+		if len(states) == 0 {
+			continue
+		}
+		st.Samples += int64(len(states))
+		i := 0
+		if !started {
+			prev, i, started = states[0], 1, true
+		}
+		if ch.Ticks == nil {
+			st.Clocks += d.scan(states, i, prev, ch.Start)
+		} else {
+			st.Clocks += d.scanTimed(states, i, prev, ch.Ticks)
+		}
+		prev = states[len(states)-1]
+		if ferr != nil {
+			return st, ferr
+		}
+	}
+	d.flush()
+	st.fill()
+	return st, ferr
+}
+
+// scan runs the decoder over a chunk of uniformly sampled states starting at
+// index i, prev being the sample before states[i]. It is the hot loop: a byte
+// comparison per sample, the state machine only on LCLK rising edges.
+func (d *cycleDecoder) scan(states []byte, i int, prev byte, start int64) int64 {
+	var n int64
+	for ; i < len(states); i++ {
+		s := states[i]
+		if s&^prev&lclkBit != 0 {
+			d.clock(start+int64(i), prev)
+			n++
+		}
+		prev = s
+	}
+	return n
+}
+
+func (d *cycleDecoder) scanTimed(states []byte, i int, prev byte, ticks []int64) int64 {
+	var n int64
+	for ; i < len(states); i++ {
+		s := states[i]
+		if s&^prev&lclkBit != 0 {
+			d.clock(ticks[i], prev)
+			n++
+		}
+		prev = s
+	}
+	return n
+}
+
+// DecodeFile opens a capture and returns all its cycles; for small captures
+// and tests. Large captures should stream with Cycles.
+func DecodeFile(path string, o Overrides) ([]*Cycle, Stats, error) {
+	src, err := Open(path, o)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	defer src.Close()
+	var out []*Cycle
+	st, err := Cycles(src, func(c *Cycle) error { out = append(out, c); return nil })
+	if err != nil {
+		return out, st, fmt.Errorf("%w", err)
+	}
+	return out, st, nil
+}

@@ -1,0 +1,18 @@
+// Package decode reads logic-analyser captures of an LPC bus and decodes them
+// up the stack: samples → LPC cycles → TIS register operations → TPM
+// command/response pairs.
+//
+// Captures come as sigrok session files (.sr, a zip archive, format version 1
+// or 2, any unitsize) or as VCD files (any timescale; sigrok/PulseView exports
+// and the simulator's own). Readers stream: a capture is delivered in chunks
+// of normalised samples, one byte per sample (see the Signal bit layout), so
+// memory does not grow with the capture's length.
+//
+// The cycle decoder follows the rules the real captures teach: clock edges
+// are LCLK rising edges only, LAD and LFRAME# are taken from the last sample
+// before LCLK is seen high, and no clock frequency is assumed. It decodes
+// every cycle kind (I/O, memory, firmware-hub, TPM START 0101; DMA and bus
+// master are recognised), SYNC waits of any length, SYNC errors, host aborts
+// and LFRAME# restarts, and reports spec deviations per cycle without losing
+// sync.
+package decode

@@ -332,31 +332,30 @@ func (d *Device) raise(l int, mask uint32) {
 	d.ints[l] |= mask & d.inte[l] & intSources
 }
 
-// IRQ reports the level the device presents in its SERIRQ data frame (the
-// frame number is INT_VECTOR; see IntVector): true = high. With
-// globalIntEnable clear in every locality the device does not drive SERIRQ
-// and IRQ reports the pull-up (true). Otherwise an enabled interrupt pending
-// in INT_STATUS drives the active level of the locality's typePolarity (low
-// for low level and falling edge, high for high level and rising edge), and
-// no pending interrupt the inactive level.
+// IRQ reports whether the device drives SERIRQ low in the sample clock of
+// its frame (the frame is INT_VECTOR, see IntVector): its interrupt line as
+// SERIRQ carries it. With globalIntEnable clear in every locality the device
+// never drives SERIRQ (false). With the low-level or falling-edge
+// typePolarity (low level is the reset value and the one a TIS TPM must
+// support) it drives low while an enabled interrupt is pending in INT_STATUS
+// of any locality. With high-level or rising-edge polarity the line idles
+// low and is released while an interrupt is pending, so IRQ is then true
+// while nothing is pending.
 func (d *Device) IRQ() bool {
-	driven := false
+	enabled := false
 	var pol uint32
 	for l := range Localities {
 		if d.inte[l]&IntGlobalEnable == 0 {
 			continue
 		}
 		if d.ints[l] != 0 {
-			return activeHigh(d.inte[l])
+			return !activeHigh(d.inte[l])
 		}
-		if !driven || l == d.active {
-			driven, pol = true, d.inte[l]
+		if !enabled || l == d.active {
+			enabled, pol = true, d.inte[l]
 		}
 	}
-	if !driven {
-		return true
-	}
-	return !activeHigh(pol)
+	return enabled && activeHigh(pol)
 }
 
 // activeHigh reports whether typePolarity in an INT_ENABLE value asserts high

@@ -3,12 +3,12 @@ package tisdev
 import "testing"
 
 // TestInterrupts checks that each transition sets its INT_STATUS bit only
-// when enabled, that INT_STATUS is write-1-to-clear, and the IRQ level with
-// both polarities.
+// when enabled, that INT_STATUS is write-1-to-clear, and what the device
+// drives on SERIRQ with both polarities.
 func TestInterrupts(t *testing.T) {
 	d, _ := newTestDevice(SLB9635())
-	if !d.IRQ() {
-		t.Fatal("IRQ() = low with interrupts disabled, want the pull-up (high)")
+	if d.IRQ() {
+		t.Fatal("IRQ() = true with interrupts disabled, want false (SERIRQ not driven)")
 	}
 	request(t, d, 0)
 	// Sources enabled, globalIntEnable off: nothing is latched.
@@ -21,8 +21,8 @@ func TestInterrupts(t *testing.T) {
 	if got := read32(d, reg(0, RegIntEnable)); got != IntGlobalEnable|intSources|IntLowLevel {
 		t.Fatalf("INT_ENABLE = %#x, want %#x", got, IntGlobalEnable|intSources|IntLowLevel)
 	}
-	if !d.IRQ() {
-		t.Fatal("IRQ() = low with nothing pending (low-level polarity), want high")
+	if d.IRQ() {
+		t.Fatal("IRQ() = true with nothing pending (low-level polarity), want false")
 	}
 
 	steps := []struct {
@@ -50,26 +50,36 @@ func TestInterrupts(t *testing.T) {
 		if got := read32(d, reg(0, RegIntStatus)); got != 0 {
 			t.Fatalf("%s: INT_STATUS = %#x after clearing, want 0", s.name, got)
 		}
-		if d.IRQ() != true {
-			t.Fatalf("%s: IRQ() low with INT_STATUS clear", s.name)
+		if d.IRQ() {
+			t.Fatalf("%s: IRQ() = true with INT_STATUS clear", s.name)
 		}
 		s.do()
 		if got := read32(d, reg(0, RegIntStatus)); got != s.want {
 			t.Errorf("%s: INT_STATUS = %#x, want %#x", s.name, got, s.want)
 		}
-		if d.IRQ() != false {
-			t.Errorf("%s: IRQ() high with an interrupt pending (low-level), want low", s.name)
+		if !d.IRQ() {
+			t.Errorf("%s: IRQ() = false with an interrupt pending (low-level), want true", s.name)
 		}
 	}
 
-	// High-level polarity inverts the line.
+	// High-level polarity inverts the line: it idles low.
 	write32(d, reg(0, RegIntEnable), IntGlobalEnable|intSources)
-	if !d.IRQ() {
-		t.Error("IRQ() low with an interrupt pending and high-level polarity, want high")
+	if d.IRQ() {
+		t.Error("IRQ() = true with an interrupt pending and high-level polarity, want false")
 	}
 	write32(d, reg(0, RegIntStatus), 0xFFFFFFFF)
+	if !d.IRQ() {
+		t.Error("IRQ() = false with nothing pending and high-level polarity, want true (line idles low)")
+	}
+	// globalIntEnable off: SERIRQ is not driven, whatever is pending.
+	write32(d, reg(0, RegIntEnable), IntGlobalEnable|intSources|IntLowLevel)
+	d.Write(reg(0, RegSts), StsCommandReady)
+	if got := read32(d, reg(0, RegIntStatus)); got != IntCommandReady {
+		t.Fatalf("INT_STATUS = %#x after commandReady, want %#x", got, IntCommandReady)
+	}
+	write32(d, reg(0, RegIntEnable), intSources|IntLowLevel)
 	if d.IRQ() {
-		t.Error("IRQ() high with nothing pending and high-level polarity, want low")
+		t.Error("IRQ() = true with globalIntEnable off")
 	}
 }
 

@@ -1,0 +1,73 @@
+package tis
+
+import (
+	"context"
+	"fmt"
+)
+
+func (c *Conn) readAccess() (Access, error) {
+	v, err := c.bus.Read8(Offset(c.loc, RegAccess))
+	if err != nil {
+		return 0, fail(SymptomBusError, err, "read %s", RegName(Offset(c.loc, RegAccess)))
+	}
+	return Access(v), nil
+}
+
+// waitValid polls TPM_ACCESS until tpmRegValidSts is set, within TIMEOUT_A.
+func (c *Conn) waitValid(ctx context.Context) (Access, error) {
+	var a Access
+	err := poll(ctx, c.Timeouts.A, SymptomNotValid,
+		fmt.Sprintf("locality %d: TPM_ACCESS.tpmRegValidSts (TIMEOUT_A)", c.loc),
+		func() (bool, error) {
+			var err error
+			a, err = c.readAccess()
+			return err == nil && a.Valid(), err
+		})
+	if err != nil {
+		return a, wrapLast(err, fmt.Sprintf("last TPM_ACCESS %#02x", uint8(a)), ErrNotValid)
+	}
+	return a, nil
+}
+
+// requestLocality writes requestUse and waits, within TIMEOUT_A, until the locality is active
+// with requestUse cleared.
+func (c *Conn) requestLocality(ctx context.Context) error {
+	a, err := c.readAccess()
+	if err != nil {
+		return err
+	}
+	if a.Granted() {
+		return nil
+	}
+	if err := c.bus.Write8(Offset(c.loc, RegAccess), uint8(AccessRequestUse)); err != nil {
+		return fail(SymptomBusError, err, "write %s", RegName(Offset(c.loc, RegAccess)))
+	}
+	err = poll(ctx, c.Timeouts.A, SymptomLocality,
+		fmt.Sprintf("locality %d not granted (TIMEOUT_A)", c.loc),
+		func() (bool, error) {
+			var err error
+			a, err = c.readAccess()
+			return err == nil && a.Granted(), err
+		})
+	if err != nil {
+		return wrapLast(err, fmt.Sprintf("last TPM_ACCESS %#02x = %v", uint8(a), a), ErrLocalityDenied)
+	}
+	return nil
+}
+
+// Release relinquishes the locality (writes activeLocality to TPM_ACCESS).
+func (c *Conn) Release() error {
+	if err := c.bus.Write8(Offset(c.loc, RegAccess), uint8(AccessActiveLocality)); err != nil {
+		return fail(SymptomBusError, err, "release locality %d", c.loc)
+	}
+	return nil
+}
+
+// wrapLast adds what the register read last, and a sentinel, to a timeout error.
+func wrapLast(err error, last string, sentinel error) error {
+	e, ok := err.(*Error)
+	if !ok || e.Symptom == SymptomCanceled || e.Symptom == SymptomBusError {
+		return err
+	}
+	return &Error{Symptom: e.Symptom, Op: e.Op, Err: fmt.Errorf("%w (%w; %s)", sentinel, e.Err, last)}
+}

@@ -28,12 +28,12 @@ type Status uint8
 
 // Cycle outcomes.
 const (
-	StatusOK        Status = iota // ready SYNC, data transferred
-	StatusNoSync                  // nobody drove a SYNC within the profile's limit; host aborted
-	StatusBadSync                 // an invalid SYNC pattern; host aborted
-	StatusWaitLimit               // wait SYNCs beyond the profile's bound; host aborted
-	StatusErrorSync               // error SYNC (1010): data transferred but flagged
-	StatusNotEmitted              // the host bridge does not emit this cycle (profile)
+	StatusOK         Status = iota // ready SYNC, data transferred
+	StatusNoSync                   // nobody drove a SYNC within the profile's limit; host aborted
+	StatusBadSync                  // an invalid SYNC pattern; host aborted
+	StatusWaitLimit                // wait SYNCs beyond the profile's bound; host aborted
+	StatusErrorSync                // error SYNC (1010): data transferred but flagged
+	StatusNotEmitted               // the host bridge does not emit this cycle (profile)
 )
 
 var statusNames = [...]string{

@@ -13,13 +13,12 @@ import (
 // edge and are stable at its rising edge, where a decoder samples them.
 // Memory use does not grow with the trace: values go out as they change.
 type VCD struct {
-	w       *bufio.Writer
-	err     error
-	board   uint32
-	module  uint32
-	modClk  bool
-	started bool
-	buf     []byte
+	w      *bufio.Writer
+	err    error
+	board  uint32
+	module uint32
+	modClk bool
+	buf    []byte
 }
 
 // vcdLines lists the lines dumped per scope, with LCLK first.

@@ -139,7 +139,7 @@ func (d *Device) Waits(addr uint16, write bool) int {
 	if isFIFO(addr&0xFFF, d.xfifo()) {
 		n += d.p.Timing.FIFOWaits
 	}
-	return n
+	return max(n, 0)
 }
 
 // LongWait reports whether the device's wait SYNCs are long waits (0110)

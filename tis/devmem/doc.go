@@ -1,0 +1,14 @@
+// Package devmem maps the TPM's TIS register window (0xFED40000-0xFED44FFF) from /dev/mem and
+// reads and writes it with exact-width accesses, for probing a TPM that no kernel driver owns.
+//
+// It is the only package of the module that maps physical memory or uses unsafe. Every
+// register access goes through four small non-inlined helpers (accessors.go): the Go compiler
+// merges adjacent byte loads into one wider load, drops a store that is overwritten, and
+// answers a read that follows a write from the written value, all of which are wrong for
+// device registers. Calls to non-inlined functions are emitted in order, one access each.
+// 32-bit reads use atomic.LoadUint32 (one aligned load); writes are plain stores, because an
+// atomic store is a locked bus cycle.
+//
+// Open refuses, and says how to fix it, when a kernel driver owns the TPM, when the process is
+// not root, or when the kernel is locked down. Force skips only the driver check.
+package devmem

@@ -65,13 +65,15 @@ type Device struct {
 	sts      uint8 // STS byte 0 flags except selfTestDone
 	selfTest bool  // selfTestDone
 
-	buf    [BufferSize]byte
-	wrOff  int // command bytes received
-	rdOff  int // response bytes read
-	rspLen int // response length
-	busy   int // accesses left in EXECUTION
-	hung   bool
-	err    error
+	buf      [BufferSize]byte
+	wrOff    int  // command bytes received
+	rdOff    int  // response bytes read
+	rspLen   int  // response length
+	busy     int  // accesses left in EXECUTION
+	hung     bool // EXECUTION never ends (engine failure, HangOnEngineError)
+	toReady  int  // accesses left before a pending commandReady takes effect
+	readying bool
+	err      error
 }
 
 // New returns a device with personality p in its power-on state, with engine
@@ -256,6 +258,12 @@ func (d *Device) tick() {
 		d.busy--
 		if d.busy < 0 {
 			d.complete()
+		}
+	}
+	if d.readying {
+		d.toReady--
+		if d.toReady < 0 {
+			d.ready()
 		}
 	}
 }

@@ -28,6 +28,7 @@ func (d *Device) toIdle() {
 	d.sts = 0
 	d.wrOff, d.rdOff, d.rspLen = 0, 0, 0
 	d.busy, d.hung = 0, false
+	d.readying, d.toReady = false, 0
 }
 
 // writeSts handles a write of byte i (0-3) of TPM_STS from the active
@@ -69,12 +70,24 @@ func (d *Device) writeSts0(l int, v uint8) {
 }
 
 // commandReady moves the FIFO to READY, aborting a command being received
-// or executed and releasing a response.
+// or executed and releasing a response; with Timing.ReadyAccesses the FIFO
+// sits in IDLE for that many accesses first.
 func (d *Device) commandReady() {
-	if d.state == StateReady {
+	switch {
+	case d.state == StateReady:
 		d.wrOff = 0
-		return
+	case d.readying:
+	case d.p.Timing.ReadyAccesses > 0:
+		d.toIdle()
+		d.readying, d.toReady = true, d.p.Timing.ReadyAccesses
+	default:
+		d.toIdle()
+		d.ready()
 	}
+}
+
+// ready enters READY with an empty buffer.
+func (d *Device) ready() {
 	d.toIdle()
 	d.state = StateReady
 	d.sts = StsCommandReady

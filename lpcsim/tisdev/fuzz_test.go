@@ -30,6 +30,7 @@ func FuzzDevice(f *testing.F) {
 		p.Timing.ExecAccesses = int(setup>>2) & 3
 		p.Timing.BurstCount = int(setup>>4) & 3 * 8
 		p.Timing.StaticBurst = setup&0x40 != 0
+		p.Timing.ReadyAccesses = int(setup>>3) & 1 * 2
 		p.Faults.HangOnEngineError = setup&0x80 != 0
 		p.Faults.SizeDelta = int32(setup&0x0C) - 6
 		e := &cannedEngine{rsp: timeoutsRsp}
@@ -78,6 +79,9 @@ func checkInvariants(t *testing.T, d *Device) {
 	}
 	if active == -1 && d.State() != StateIdle {
 		t.Fatalf("no active locality but FIFO in %v", d.State())
+	}
+	if d.readying && d.State() != StateIdle {
+		t.Fatalf("commandReady pending in %v", d.State())
 	}
 	s := d.status()
 	if s&0x23 != 0 {

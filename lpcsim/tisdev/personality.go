@@ -54,6 +54,10 @@ type Timing struct {
 	// ExecAccesses is how many accesses after tpmGo still see the command
 	// executing (dataAvail = 0); the next one sees the response.
 	ExecAccesses int
+	// ReadyAccesses is how many accesses after a commandReady write still
+	// see commandReady = 0 (the FIFO is being cleared); the next one sees
+	// the READY state.
+	ReadyAccesses int
 	// StartupAccesses is how many accesses after reset read
 	// ACCESS.tpmRegValidSts = 0 (the TPM is still initialising).
 	StartupAccesses int
@@ -76,16 +80,16 @@ type Faults struct {
 	HangOnEngineError bool  // an engine error leaves the FIFO in EXECUTION for good, instead of answering a TPM failure
 }
 
-// Interface version and transfer size bits shared by the TIS 1.3 personalities
-// below: low-level interrupts (mandatory), the four interrupt sources,
-// dynamic burstCount, 64-byte transfers. These are QEMU's values; the
-// Infineon parts' own low bits were not available to us.
+// capTIS13Low are the INTF_CAPABILITY bits below InterfaceVersion shared by
+// the TIS 1.3 personalities: low-level interrupts (mandatory), the four
+// interrupt sources, dynamic burstCount, 64-byte transfers. These are QEMU's
+// values; the Infineon parts' own bits were not available to us.
 const capTIS13Low = 0x10 | intSources | CapTransferSize64
 
 // SLB9635 is the Infineon SLB9635 TT 1.2 of the reference bring-up: TPM 1.2 on
-// TIS 1.2, DID_VID 0x000B15D1, RID 0x10. The interrupt capability bits are
-// the TIS 1.2 set QEMU reports (low level, four sources); they were not read
-// from a part.
+// TIS 1.2, DID_VID 0x000B15D1, RID 0x10. Its INTF_CAPABILITY interrupt
+// bits (low level, the four interrupt sources) follow QEMU's; they were not
+// read from a part.
 func SLB9635() Personality {
 	return Personality{
 		Name:           "slb9635",

@@ -97,6 +97,28 @@ func TestExecAccesses(t *testing.T) {
 	}
 }
 
+// TestReadyAccesses checks that commandReady takes exactly ReadyAccesses
+// accesses, during which the FIFO drops command bytes.
+func TestReadyAccesses(t *testing.T) {
+	for _, n := range []int{1, 5} {
+		p := SLB9635()
+		p.Timing.ReadyAccesses = n
+		d, _ := newTestDevice(p)
+		request(t, d, 0)
+		d.Write(reg(0, RegSts), StsCommandReady)
+		for i := range n {
+			if got := sts(d, 0); got != 0 {
+				t.Fatalf("ReadyAccesses %d: STS poll %d = %#02x, want 0 (not ready yet)", n, i+1, got)
+			}
+		}
+		wantSts(t, d, 0, StsCommandReady)
+		sendCommand(t, d, 0, getCapTimeouts) // commandReady again in READY: at once
+		if got := readResponse(t, d, 0, 0); !bytes.Equal(got, timeoutsRsp) {
+			t.Fatalf("ReadyAccesses %d: response % x, want % x", n, got, timeoutsRsp)
+		}
+	}
+}
+
 // TestFIFOWriteStates checks where command bytes are dropped and that tpmGo
 // is ignored while Expect = 1.
 func TestFIFOWriteStates(t *testing.T) {

@@ -41,7 +41,8 @@ type net struct {
 // is powered, and the random source of intermittent faults.
 type wires struct {
 	nets     []net
-	straight bool // every logic line joined to itself, no stuck or flipping line
+	straight bool   // every net holds one signal (either side or both), none stuck or flipping
+	conn     uint32 // straight: the lines joined board to module
 	powered  bool
 	whyDead  string
 	modClock int // index of the net holding the module's LCLK pin
@@ -158,12 +159,13 @@ func buildWires(ws []Wire, faults []Fault) (*wires, error) {
 		}
 	}
 	for _, n := range w.nets {
-		if n.board != n.module || n.force >= 0 || n.flip != 0 || popcount(n.board) != 1 {
+		if n.board != 0 && n.module != 0 && n.board != n.module || n.force >= 0 || n.flip != 0 ||
+			popcount(n.board) > 1 || popcount(n.module) > 1 {
 			w.straight = false
 		}
-	}
-	if len(w.nets) != numLines {
-		w.straight = false
+		if n.board != 0 && n.board == n.module {
+			w.conn |= n.board
+		}
 	}
 	w.powered, w.whyDead = power(find, force)
 	return w, nil
@@ -211,8 +213,7 @@ func power(find func(int) int, force [numNodes]int8) (bool, string) {
 // module sees a rising LCLK edge this clock.
 func (w *wires) resolve(lowB, lowM uint32) (board, module uint32, edge bool) {
 	if w.straight {
-		v := ^(lowB | lowM) & lineMask
-		return v, v, true
+		return ^(lowB | lowM&w.conn) & lineMask, ^(lowM | lowB&w.conn) & lineMask, w.conn&bitClock != 0
 	}
 	for i := range w.nets {
 		n := &w.nets[i]

@@ -1,0 +1,127 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+
+	"tpmbench/boards"
+	"tpmbench/lpcsim"
+	"tpmbench/lpcsim/tisdev"
+	"tpmbench/pinmap"
+)
+
+// Options adjust how a scenario is built.
+type Options struct {
+	// Boards is the connector database (nil: the built-in one).
+	Boards *boards.DB
+	// Engine, when set, replaces the scenario's engine.
+	Engine lpcsim.Engine
+}
+
+// Build builds the scenario's bench with the built-in connector database.
+func Build(s *Scenario) (*lpcsim.Bench, error) { return BuildWith(s, Options{}) }
+
+// BuildWith builds the scenario's bench: it resolves board and module,
+// takes the wiring (generated, or the scenario's pin list mapped to the
+// signals of those pins), applies the faults, creates the personality and
+// the engine, and powers the bench on.
+func BuildWith(s *Scenario, o Options) (*lpcsim.Bench, error) {
+	db := o.Boards
+	if db == nil {
+		var err error
+		if db, err = boards.Open(""); err != nil {
+			return nil, fmt.Errorf("scenario: %w", err)
+		}
+	}
+	setup, err := pinmap.Resolve(db, s.Module, s.Board)
+	if err != nil {
+		return nil, s.errAt("board", fmt.Sprintf("%v", err))
+	}
+	wiring := pinmap.Generate(setup)
+	if len(s.Wires) > 0 {
+		if wiring, err = s.pinWiring(setup); err != nil {
+			return nil, err
+		}
+	}
+	prof, err := lpcsim.LookupProfile(s.Host)
+	if err != nil {
+		return nil, s.errAt("host", err.Error())
+	}
+	pers, err := tisdev.PersonalityByName(s.Personality)
+	if err != nil {
+		return nil, s.errAt("personality", err.Error())
+	}
+	eng := o.Engine
+	if eng == nil {
+		if eng, err = newEngine(s); err != nil {
+			return nil, err
+		}
+	}
+	var dev *tisdev.Device
+	if eng != nil {
+		dev = tisdev.New(pers, eng)
+	} else {
+		dev = tisdev.New(pers, nil)
+	}
+	b, err := lpcsim.New(lpcsim.Config{
+		Profile: prof,
+		Wires:   Wires(wiring),
+		Faults:  s.Faults,
+		TPM:     dev,
+		Engine:  eng,
+		SerIRQ:  s.SerIRQ,
+	})
+	if err != nil {
+		return nil, s.errAt("faults", err.Error())
+	}
+	return b, nil
+}
+
+// errAt makes an error at the line of a top-level key.
+func (s *Scenario) errAt(key, msg string) error {
+	return &Error{File: s.File, Line: s.Line[key], Msg: msg}
+}
+
+// Wires turns a pinmap wiring into the simulator's wires: each wire joins
+// the board pin's signal to the module pin's signal. Pins the simulator does
+// not model (CLK48, KEY, NC, OTHER) carry nothing.
+func Wires(w pinmap.Wiring) []lpcsim.Wire {
+	out := make([]lpcsim.Wire, 0, len(w.Wires))
+	for _, x := range w.Wires {
+		b, okB := lpcsim.ParseSignal(x.BoardSignal)
+		m, okM := lpcsim.ParseSignal(x.Signal)
+		if okB && okM {
+			out = append(out, lpcsim.Wire{Board: b, Module: m})
+		}
+	}
+	return out
+}
+
+// pinWiring maps the scenario's pin pairs to signals through the module and
+// header pin tables.
+func (s *Scenario) pinWiring(setup pinmap.Setup) (pinmap.Wiring, error) {
+	w := pinmap.Wiring{Module: setup.Module.ID, Board: setup.Header.ID}
+	for _, pw := range s.Wires {
+		mp, ok := setup.Module.Pin(pw.ModulePin)
+		if !ok {
+			return w, &Error{File: s.File, Line: pw.Line, Msg: fmt.Sprintf("module %s has no pin %d", setup.Module.ID, pw.ModulePin)}
+		}
+		bp, ok := setup.Header.Pin(pw.BoardPin)
+		if !ok {
+			return w, &Error{File: s.File, Line: pw.Line, Msg: fmt.Sprintf("header %s has no pin %d", setup.Header.ID, pw.BoardPin)}
+		}
+		w.Wires = append(w.Wires, pinmap.Wire{ModulePin: pw.ModulePin, BoardPin: pw.BoardPin,
+			Signal: string(mp.Signal), BoardSignal: string(bp.Signal), Line: pw.Line})
+	}
+	return w, nil
+}
+
+// newEngine creates the scenario's engine ("none" gives nil: every command
+// then fails as an engine error).
+func newEngine(s *Scenario) (lpcsim.Engine, error) {
+	switch strings.ToLower(s.Engine) {
+	case "none":
+		return nil, nil
+	}
+	return nil, s.errAt("engine", fmt.Sprintf("engine %q is not available in this build", s.Engine))
+}

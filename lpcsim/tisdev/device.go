@@ -72,7 +72,7 @@ type Device struct {
 	busy     int  // accesses left in EXECUTION
 	hung     bool // EXECUTION never ends (engine failure, HangOnEngineError)
 	toReady  int  // accesses left before a pending commandReady takes effect
-	readying bool
+	readying bool // a commandReady write is pending (Timing.ReadyAccesses)
 	err      error
 }
 
@@ -113,12 +113,8 @@ func (d *Device) powerOn() {
 	d.ifLock = false
 	d.estab = d.p.Established
 	d.startup = d.p.Timing.StartupAccesses
-	d.state = StateIdle
-	d.sts = 0
 	d.selfTest = false
-	d.wrOff, d.rdOff, d.rspLen = 0, 0, 0
-	d.busy = 0
-	d.hung = false
+	d.toIdle()
 }
 
 // Err returns the last engine failure (wrapping ErrEngine), or nil.

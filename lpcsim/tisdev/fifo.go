@@ -32,7 +32,8 @@ func (d *Device) toIdle() {
 }
 
 // writeSts handles a write of byte i (0-3) of TPM_STS from the active
-// locality l.
+// locality l. commandCancel during EXECUTION answers TPM_RC_CANCELLED at
+// once; the engine has already run the command (it runs synchronously).
 func (d *Device) writeSts(l int, i uint16, v uint8) {
 	switch i {
 	case 0:

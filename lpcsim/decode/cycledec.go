@@ -86,7 +86,9 @@ func (d *cycleDecoder) clock(tick int64, s byte) {
 func (d *cycleDecoder) inReset(tick int64) {
 	if d.reset == nil {
 		d.finishCut(ResetCut)
-		d.stop(ResetCut)
+		if c := d.stop(ResetCut); c != nil {
+			d.send(c)
+		}
 		d.frameLow = 0
 		d.reset = &Cycle{Kind: Reset, Tick: tick}
 	}
@@ -102,7 +104,7 @@ func (d *cycleDecoder) stop(st Status) *Cycle {
 	c := d.cur
 	c.Status = st
 	c.Field = phaseField[d.ph]
-	if d.ph == phBody && st != ResetCut && st != Truncated {
+	if d.ph == phBody && st != ResetCut {
 		c.Status, c.Field = Unparsed, FieldNone
 	}
 	c.Clocks = d.clocks

@@ -1,0 +1,153 @@
+package decode
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// sample is a waveform with one of each common TPM access, used to check
+// that every reader layout gives the same cycles.
+func sampleWave() wave {
+	return wave{}.idle(3).
+		tpmRead(0x0000, 0, 0x81).idle(2).
+		tpmWrite(0x0000, 2, 0x02).idle(1).
+		tpmRead(0x0F00, 1, 0xD1).
+		tpmRead(0x1018, 0, 0x90).idle(4)
+}
+
+func cycleLines(cs []*Cycle) string {
+	var b strings.Builder
+	for _, c := range cs {
+		b.WriteString(c.String())
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestReadersAgree(t *testing.T) {
+	w := sampleWave()
+	want := "tpm-read   addr=0x0000 loc=0 ACCESS data=81\n" +
+		"tpm-write  addr=0x0000 loc=0 ACCESS data=02 waits=2\n" +
+		"tpm-read   addr=0x0F00 loc=0 DID_VID data=D1 waits=1\n" +
+		"tpm-read   addr=0x1018 loc=1 STS data=90\n"
+	scrambled := []Signal{LFRAME, LAD3, SERIRQ, LCLK, LAD0, LRESET, LAD2, LAD1}
+	tests := []struct {
+		name string
+		file []byte
+		o    string
+	}{
+		{"sr v2 unitsize 1", w.sr(t, srOptions{}), ""},
+		{"sr v1", w.sr(t, srOptions{version: 1}), ""},
+		{"sr v2 chunked", w.sr(t, srOptions{chunk: 7}), ""},
+		{"sr unitsize 2", w.sr(t, srOptions{unitsize: 2, chunk: 33}), ""},
+		{"sr unitsize 3 scrambled", w.sr(t, srOptions{unitsize: 3, order: append(scrambled, LAD0, LAD0)[:8]}), ""},
+		{"sr names LFRAME_N", w.sr(t, srOptions{names: []string{"LAD[0]", "Lad1", "LAD2", "LAD3", "LCLK", "LFRAME_N", "nc", "SERIRQ"}}), ""},
+		{"sr numbered channels + override", w.sr(t, srOptions{names: []string{"0", "1", "2", "3", "4", "5", "6", "7"}}),
+			"lad0=0,lad1=1,lad2=2,lad3=3,lclk=4,lframe#=5"},
+		{"vcd scalars", w.vcd(vcdOptions{}), ""},
+		{"vcd vector", w.vcd(vcdOptions{vector: true}), ""},
+		{"vcd sigrok one line", w.vcd(vcdOptions{oneLine: true, timescale: "1ps"}), ""},
+		{"vcd override by name", w.vcd(vcdOptions{names: map[Signal]string{LCLK: "clk33", LFRAME: "frame"}}), "lclk=clk33,lframe=frame"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := ParseChannels(tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs, st, err := decodeBytes(t, "capture", tt.file, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cycleLines(cs); got != want {
+				t.Errorf("cycles:\n%s\nwant:\n%s", got, want)
+			}
+			if st.Clocks != int64(len(w)) {
+				t.Errorf("%d LCLK edges, want %d", st.Clocks, len(w))
+			}
+		})
+	}
+}
+
+// TestSRInfo checks the metadata the .sr reader reports.
+func TestSRInfo(t *testing.T) {
+	w := sampleWave()
+	src, err := openBytes(w.sr(t, srOptions{unitsize: 2, rate: "31.5 kHz"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := src.Info()
+	if info.Samples != int64(len(w.samples())) || info.Map[LCLK] != 4 || info.Format != "sigrok .sr v2" {
+		t.Errorf("info = %+v", info)
+	}
+	if got := 1 / info.TickSeconds; got < 31499 || got > 31501 {
+		t.Errorf("samplerate = %v Hz, want 31500", got)
+	}
+}
+
+func TestTimescale(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+	}{{"1ns", 1e-9}, {"10 ps", 10e-12}, {"100us", 100e-6}, {"1 s", 1}, {"1fs", 1e-15}}
+	for _, tt := range tests {
+		got, err := parseTimescale(tt.in)
+		if err != nil || got < tt.want*0.999 || got > tt.want*1.001 {
+			t.Errorf("parseTimescale(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := parseTimescale("3 parsecs"); err == nil {
+		t.Error("parseTimescale accepted a bad unit")
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	w := sampleWave()
+	good := w.sr(t, srOptions{})
+	corrupt := bytes.Clone(good)
+	// Flip bytes in the middle of the archive: the deflated logic data.
+	for i := len(corrupt) / 3; i < len(corrupt)/2; i++ {
+		corrupt[i] ^= 0x55
+	}
+	vcd := string(w.vcd(vcdOptions{}))
+	tests := []struct {
+		name string
+		file []byte
+		o    string
+		want string // part of the error
+	}{
+		{"empty", nil, "", "ends before $enddefinitions"},
+		{"truncated zip", good[:len(good)/2], "", "not a readable .sr"},
+		{"corrupt zip", corrupt, "", "decode: "},
+		{"unitsize mismatch", w.sr(t, srOptions{unitsize: 2, chunk: 5, metaUnit: 3}), "", "not a whole number of 3-byte units"},
+		{"wrong channel names", w.sr(t, srOptions{names: []string{"a", "b", "c", "d", "e", "f", "g", "h"}}), "", "no channel for lad0"},
+		{"override to missing channel", good, "lclk=99", "no channel named \"99\""},
+		{"vcd truncated header", []byte(vcd[:len(vcd)/10]), "", "file ends"},
+		{"vcd not vcd", []byte("hello world"), "", "unexpected \"hello\""},
+		{"vcd bad timestamp", []byte(strings.Replace(vcd, "\n#10\n", "\n#1x0\n", 1)), "", "bad timestamp"},
+		{"vcd back in time", []byte(vcd + "#5\n1%\n"), "", "goes back in time"},
+		{"vcd undeclared id", []byte(vcd + "#999999\n1Q\n"), "", "undeclared identifier"},
+		{"vcd bad value", []byte(vcd + "#999999\nb10q2 !\n"), "", "bad value"},
+		{"vcd vector without id", []byte(vcd + "#999999\nb1010"), "", "file ends while reading the id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := ParseChannels(tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = decodeBytes(t, "bad", tt.file, o)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", err, tt.want)
+			}
+			if tt.o == "" && !strings.Contains(tt.name, "channel") && !errors.Is(err, ErrFormat) {
+				t.Errorf("error %q does not wrap ErrFormat", err)
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package decode
 
 import (
 	"errors"
-	"fmt"
 	"io"
 )
 
@@ -14,6 +13,8 @@ type Stats struct {
 	Kinds      map[string]int `json:"kinds"`
 	Statuses   map[string]int `json:"statuses"`
 	Deviations map[string]int `json:"deviations,omitempty"`
+	RegOps     int            `json:"reg_ops"`  // TPM cycles turned into register operations
+	Commands   int            `json:"commands"` // TPM command exchanges
 	kinds      [numKinds]int
 	statuses   [numStatus]int
 	devs       [numDeviations]int
@@ -57,16 +58,47 @@ func (s *Stats) fill() {
 	}
 }
 
-// Cycles decodes every LPC cycle of src, calling fn for each in order. The
-// Cycle passed to fn is not reused by the decoder. An error from fn stops the
-// decode and is returned.
+// Handlers receive a decode's output at each level of the stack; nil ones
+// are skipped. Values passed are not reused by the decoder. An error from a
+// handler stops the decode and is returned.
+type Handlers struct {
+	Cycle   func(*Cycle) error
+	RegOp   func(RegOp) error
+	Command func(*Command) error
+}
+
+// Cycles decodes every LPC cycle of src, calling fn for each in order.
 func Cycles(src Source, fn func(*Cycle) error) (Stats, error) {
+	return Run(src, Handlers{Cycle: fn})
+}
+
+// Run decodes src up the stack: LPC cycles, TIS register operations from
+// the TPM cycles, and TPM command/response exchanges from the FIFO traffic.
+func Run(src Source, h Handlers) (Stats, error) {
 	var st Stats
 	var ferr error
+	keep := func(err error) {
+		if ferr == nil {
+			ferr = err
+		}
+	}
+	cmds := NewCommands(func(c *Command) {
+		st.Commands++
+		if h.Command != nil {
+			keep(h.Command(c))
+		}
+	})
 	d := newCycleDecoder(func(c *Cycle) {
 		st.add(c)
-		if ferr == nil {
-			ferr = fn(c)
+		if h.Cycle != nil {
+			keep(h.Cycle(c))
+		}
+		if o, ok := RegOpOf(c); ok {
+			st.RegOps++
+			if h.RegOp != nil {
+				keep(h.RegOp(o))
+			}
+			cmds.Op(o)
 		}
 	})
 	var prev byte
@@ -99,6 +131,7 @@ func Cycles(src Source, fn func(*Cycle) error) (Stats, error) {
 		}
 	}
 	d.flush()
+	cmds.Flush()
 	st.fill()
 	return st, ferr
 }
@@ -142,8 +175,5 @@ func DecodeFile(path string, o Overrides) ([]*Cycle, Stats, error) {
 	defer src.Close()
 	var out []*Cycle
 	st, err := Cycles(src, func(c *Cycle) error { out = append(out, c); return nil })
-	if err != nil {
-		return out, st, fmt.Errorf("%w", err)
-	}
-	return out, st, nil
+	return out, st, err
 }

@@ -61,9 +61,17 @@ func canonicalName(name string) string {
 	return n
 }
 
+// shortName drops a VCD scope path: "board.LCLK" → "LCLK".
+func shortName(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && i+1 < len(name) {
+		return name[i+1:]
+	}
+	return name
+}
+
 // signalByName returns the signal a channel name stands for.
 func signalByName(name string) (Signal, bool) {
-	c := canonicalName(name)
+	c := canonicalName(shortName(name))
 	for s := Signal(0); s < numSignals; s++ {
 		if c == canonicalName(signalNames[s]) {
 			return s, true
@@ -83,7 +91,8 @@ type Overrides map[Signal]string
 // ParseChannels parses a --channels value such as "lad0=2,lclk=4,lframe#=LF".
 // Each value is a capture channel name or, when no channel has that name, a
 // channel index counted from 0 (bit i of a sigrok sample unit, the i-th
-// declared variable of a VCD file).
+// declared variable bit of a VCD file). VCD channel names carry their scope
+// ("module.LCLK"); a name without scope picks the first scope that has it.
 func ParseChannels(spec string) (Overrides, error) {
 	o := Overrides{}
 	if strings.TrimSpace(spec) == "" {
@@ -120,6 +129,11 @@ func resolve(names []string, width int, o Overrides) (Channels, error) {
 			if n != "" && n == v {
 				idx = i
 				break
+			}
+		}
+		for i, n := range names {
+			if idx < 0 && n != "" && shortName(n) == v {
+				idx = i
 			}
 		}
 		if idx < 0 {

@@ -98,6 +98,7 @@ type vcdDecl struct {
 
 func (v *vcdReader) header(o Overrides) error {
 	var decls []vcdDecl
+	var scopes []string
 	for {
 		t, err := v.tok.next()
 		if err == io.EOF {
@@ -121,6 +122,14 @@ func (v *vcdReader) header(o Overrides) error {
 				return v.errorf("%v", err)
 			}
 			v.info.TickSeconds = ts
+		case "$scope":
+			if len(words) >= 2 && len(scopes) < 64 {
+				scopes = append(scopes, words[1])
+			}
+		case "$upscope":
+			if len(scopes) > 0 {
+				scopes = scopes[:len(scopes)-1]
+			}
 		case "$var":
 			if len(words) < 4 {
 				return v.errorf("$var needs type, size, id and name, got %q", strings.Join(words, " "))
@@ -132,6 +141,9 @@ func (v *vcdReader) header(o Overrides) error {
 			name := words[3]
 			if len(words) > 4 {
 				name += words[4] // "lad [0]" → "lad[0]"
+			}
+			if len(scopes) > 0 {
+				name = strings.Join(scopes, ".") + "." + name
 			}
 			if len(decls) >= vcdMaxVars {
 				return v.errorf("more than %d $var declarations", vcdMaxVars)

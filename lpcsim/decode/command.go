@@ -47,7 +47,9 @@ type Command struct {
 }
 
 // TPM20 reports whether the command has a TPM 2.0 tag (TPM_ST_*).
-func (c *Command) TPM20() bool { return len(c.Cmd) >= 2 && tpm.Tag(binary.BigEndian.Uint16(c.Cmd)).Is20() }
+func (c *Command) TPM20() bool {
+	return len(c.Cmd) >= 2 && tpm.Tag(binary.BigEndian.Uint16(c.Cmd)).Is20()
+}
 
 // Code returns the ordinal (TPM 1.2) or command code (TPM 2.0).
 func (c *Command) Code() (uint32, bool) {

@@ -1,6 +1,102 @@
 package scenario
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"tpmbench/lpcsim"
+)
+
+func TestBuiltinScenarios(t *testing.T) {
+	all, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	kinds := map[lpcsim.FaultKind]bool{}
+	for _, s := range all {
+		for _, n := range append([]string{s.Name}, s.Aliases...) {
+			if seen[n] {
+				t.Errorf("scenario name %q used twice", n)
+			}
+			seen[n] = true
+		}
+		if s.Description == "" {
+			t.Errorf("%s: no description", s.File)
+		}
+		for _, f := range s.Faults {
+			kinds[f.Kind] = true
+		}
+	}
+	for _, want := range []string{"default", "apu1d-asus", "alix3d2-asus", "apu2-tpm1a-tpm20"} {
+		if !seen[want] {
+			t.Errorf("no built-in scenario %q", want)
+		}
+	}
+	for _, k := range []lpcsim.FaultKind{lpcsim.Open, lpcsim.StuckLow, lpcsim.StuckHigh, lpcsim.Swap, lpcsim.Bridge, lpcsim.Flip} {
+		if !kinds[k] {
+			t.Errorf("no built-in scenario for fault class %s", k)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	for name, want := range map[string]string{"": "default", "apu1d-asus": "default", "APU2-TPM20": "apu2-tpm1a-tpm20"} {
+		s, err := Load(name)
+		if err != nil || s.Name != want {
+			t.Errorf("Load(%q) = %v, %v; want %s", name, s, err, want)
+		}
+	}
+	if _, err := Load("apu9"); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "default") {
+		t.Errorf("Load(apu9) = %v, want ErrInvalid listing the built-ins", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"empty", "", "x.yaml: empty file"},
+		{"syntax", "board: apu1d\nmodule: [\n", "x.yaml:2: not valid YAML"},
+		{"list", "- a\n- b\n", "x.yaml:1: a scenario is a mapping"},
+		{"unknown key", "board: apu1d\nmodule: m\nboard2: x\n", "x.yaml:3: unknown key \"board2\""},
+		{"duplicate", "board: apu1d\nboard: apu2\nmodule: m\n", "x.yaml:2: key \"board\" given twice"},
+		{"missing module", "board: apu1d\n", "x.yaml:1: missing key module"},
+		{"bad fault", "board: a\nmodule: m\nfaults:\n  - open LAD2\n  - melt LAD1\n", "x.yaml:5: fault: lpcsim: bad fault: unknown fault kind \"melt\""},
+		{"bad host", "board: a\nmodule: m\nhost: via\n", "x.yaml:3: lpcsim: unknown host profile \"via\""},
+		{"bad engine", "board: a\nmodule: m\nengine: tpm3\n", "x.yaml:3: unknown engine \"tpm3\""},
+		{"bad wire", "board: a\nmodule: m\nwires:\n  - {module: 1, board: x}\n", "x.yaml:4: wires: board pin \"x\" is not a pin number"},
+		{"half wire", "board: a\nmodule: m\nwires:\n  - {module: 1}\n", "x.yaml:4: wires: a wire needs both"},
+		{"bad serirq", "board: a\nmodule: m\nserirq: loud\n", "x.yaml:3: lpcsim: unknown SERIRQ mode"},
+		{"two docs", "board: a\nmodule: m\n---\nboard: b\n", "x.yaml:3: more than one YAML document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(tt.text))
+			if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse = %v\nwant an ErrInvalid containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"board: apu9\nmodule: asus-tpm-20-1\nengine: none\n", "x.yaml:1: pinmap: board"},
+		{"board: apu1d\nmodule: asus-tpm-20-1\nengine: none\npersonality: slb1234\n", "x.yaml:4:"},
+		{"board: apu1d\nmodule: asus-tpm-20-1\nengine: none\nwires:\n  - {module: 40, board: 1}\n", "x.yaml:5: module asus-tpm-20-1 has no pin 40"},
+	}
+	for _, tt := range tests {
+		s, err := Parse("x.yaml", []byte(tt.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Build(s); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Build(%q) = %v, want %q", tt.text, err, tt.want)
+		}
+	}
+}
 
 func TestBareBench(t *testing.T) {
 	s, err := Load("bare")
@@ -11,9 +107,35 @@ func TestBareBench(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, _ := b.Host.Read32(0xF00)
-	if v != 0x000B15D1 {
+	if v, _ := b.Host.Read32(0xF00); v != 0x000B15D1 {
 		t.Errorf("DID_VID = %#x, want 0x000b15d1", v)
 	}
-	t.Logf("wires %v powered %v", b.Wires, b.Powered())
+}
+
+func FuzzParse(f *testing.F) {
+	all, err := Builtin()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range all {
+		data, err := builtinFS.ReadFile(s.File)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("board: a\nmodule: m\nfaults: [flip LAD0 0.5 seed=3]\n"))
+	f.Add([]byte("{board: &a x, module: *a}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v does not match ErrInvalid", err)
+			}
+			return
+		}
+		if s.Board == "" || s.Module == "" {
+			t.Fatalf("parsed a scenario without board or module: %+v", s)
+		}
+	})
 }

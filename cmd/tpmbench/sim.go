@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"tpmbench/boards"
+	"tpmbench/lpcsim"
+	"tpmbench/lpcsim/scenario"
+	"tpmbench/lpcsim/tisdev"
+	"tpmbench/tis"
+	"tpmbench/tpm"
+)
+
+func init() { register(newSimCmd) }
+
+// simCmd runs a short scripted workload on a simulated bench.
+type simCmd struct {
+	e      *env
+	vcd    string
+	cycles bool
+	regs   bool
+	list   bool
+}
+
+func newSimCmd(e *env) *cobra.Command {
+	c := &simCmd{e: e}
+	cmd := &cobra.Command{
+		Use:   "sim [SCENARIO|file.yaml]",
+		Short: "Run a short workload on a simulated LPC bench and print what the bus did",
+		Long: `sim builds a simulated bench (board, TPM module, wiring, faults, TPM personality and engine,
+host-bridge profile) from a built-in scenario or a scenario file, then reads DID_VID, RID and
+ACCESS and sends one TPM_GetCapability through the FIFO. It prints what the scenario is, the
+results, bus statistics, and on request the cycle log, the register log and a VCD waveform
+(33.33 MHz LCLK, for GTKWave, PulseView or sigrok-cli -I vcd).
+
+Exit status 1 when the simulated TPM does not answer (the bench in the scenario is not right).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return c.run(name)
+		},
+	}
+	cmd.Flags().StringVar(&c.vcd, "vcd", "", "write a VCD waveform of every line to `FILE`")
+	cmd.Flags().BoolVar(&c.cycles, "cycles", false, "print the cycle log (one line per LPC cycle)")
+	cmd.Flags().BoolVar(&c.regs, "regs", false, "print the register-access log (TIS register names)")
+	cmd.Flags().BoolVar(&c.list, "list", false, "list the built-in scenarios and exit")
+	return cmd
+}
+
+func (c *simCmd) load(name string) (*scenario.Scenario, error) {
+	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, usageErrorf("sim: %v", err)
+		}
+		s, err := scenario.Parse(name, data)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		return s, nil
+	}
+	s, err := scenario.Load(name)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return s, nil
+}
+
+func (c *simCmd) run(name string) error {
+	out := c.e.stdout
+	if c.list {
+		all, err := scenario.Builtin()
+		if err != nil {
+			return benchErrorf("%v", err)
+		}
+		for _, s := range all {
+			fmt.Fprintf(out, "%-22s %s\n", s.Name, s.Description)
+		}
+		return nil
+	}
+	s, err := c.load(name)
+	if err != nil {
+		return err
+	}
+	db, err := boards.Open(c.e.boardsDir)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	bench, err := scenario.BuildWith(s, scenario.Options{Boards: db})
+	if err != nil {
+		if errors.Is(err, scenario.ErrInvalid) {
+			return usageErrorf("%v", err)
+		}
+		return benchErrorf("%v", err)
+	}
+	c.describe(out, s, bench)
+
+	var cycLog, regLog bytes.Buffer
+	if c.cycles {
+		bench.SetCycleLog(&cycLog)
+	}
+	if c.regs {
+		bench.SetRegLog(&regLog)
+	}
+	var vcd *lpcsim.VCD
+	if c.vcd != "" {
+		f, err := os.Create(c.vcd)
+		if err != nil {
+			return usageErrorf("sim: %v", err)
+		}
+		defer f.Close()
+		vcd = bench.AttachVCD(f)
+	}
+	ok := c.workload(out, s, bench)
+	st := bench.Host.Stats()
+	fmt.Fprintf(out, "bus: %d clocks (%.1f µs at 33.33 MHz), %d cycles, %d aborted, %d error SYNCs, %d wait states\n",
+		st.Clocks, float64(bench.Time())/1e6, st.Cycles, st.Aborts, st.ErrorSyncs, st.Waits)
+	if vcd != nil {
+		if err := vcd.Close(); err != nil {
+			return benchErrorf("%v", err)
+		}
+		fmt.Fprintf(out, "waveform: %s\n", c.vcd)
+	}
+	c.section(out, "cycle log", &cycLog, c.cycles)
+	c.section(out, "register log", &regLog, c.regs)
+	if !ok {
+		return benchFailed()
+	}
+	return nil
+}
+
+func (c *simCmd) section(out io.Writer, title string, b *bytes.Buffer, on bool) {
+	if on {
+		fmt.Fprintf(out, "\n%s:\n%s", title, b.String())
+	}
+}
+
+// describe says what the scenario is, including any host-profile hypothesis.
+func (c *simCmd) describe(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) {
+	fmt.Fprintf(out, "scenario %s: %s\n", s.Name, s.Description)
+	fmt.Fprintf(out, "bench: board %s, module %s, personality %s, engine %s (%s)\n", s.Board, s.Module, s.Personality, s.Engine, s.State)
+	p := b.Host.Profile()
+	fmt.Fprintf(out, "host: %s — %s\n", p.Name, p.Doc)
+	if p.Hypothesis {
+		fmt.Fprintf(out, "NOTE: the %s host profile models a HYPOTHESIS, not a confirmed fact.\n", p.Name)
+	}
+	if len(b.Faults) == 0 {
+		fmt.Fprintln(out, "faults: none")
+	}
+	for _, f := range b.Faults {
+		fmt.Fprintf(out, "fault: %s (%s)\n", f, f.Describe())
+	}
+	if !b.Powered() {
+		fmt.Fprintf(out, "module power: DEAD — %s\n", b.Dead())
+	}
+}
+
+// workload reads the identity registers and sends one GetCapability; it
+// reports whether the TPM answered.
+func (c *simCmd) workload(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) bool {
+	h := b.Host
+	didvid, _ := h.Read32(0xF00)
+	rid, _ := h.Read8(0xF04)
+	access, _ := h.Read8(0x000)
+	fmt.Fprintf(out, "DID_VID 0x%08x  RID 0x%02x  ACCESS_0 0x%02x\n", didvid, rid, access)
+	if didvid == 0xFFFFFFFF || didvid == 0 {
+		fmt.Fprintln(out, "no TPM answers: DID_VID reads all-ones or zero")
+		return false
+	}
+	pers, err := tisdev.PersonalityByName(s.Personality)
+	if err != nil {
+		fmt.Fprintf(out, "personality: %v\n", err)
+		return false
+	}
+	family, cmd := tis.Family12, tpm.GetCapVersionVal()
+	what := "TPM_GetCapability(TPM_CAP_VERSION_VAL)"
+	if pers.Family == tisdev.Family20 {
+		family, cmd = tis.Family20, tpm.GetCapability2(tpm.Cap2TPMProperties, 0x105, 1)
+		what = "TPM2_GetCapability(TPM_PROPERTIES, PT_MANUFACTURER)"
+	}
+	conn, err := tis.Open(c.e.ctx, h, 0, family)
+	if err != nil {
+		fmt.Fprintf(out, "%s: %v\n", what, err)
+		return false
+	}
+	defer conn.Release() //nolint:errcheck // the bench is discarded afterwards
+	rsp, err := conn.Send(cmd)
+	if err != nil {
+		fmt.Fprintf(out, "%s: %v\n", what, err)
+		return false
+	}
+	r, err := tpm.ParseResponse(rsp)
+	if err != nil {
+		fmt.Fprintf(out, "%s: bad response % x: %v\n", what, rsp, err)
+		return false
+	}
+	name := tpm.RC(r.Code).String()
+	if family == tis.Family20 {
+		name = fmt.Sprintf("%s (0x%X)", tpm.RC2(r.Code).Name(), r.Code)
+	}
+	fmt.Fprintf(out, "%s: %d-byte response, return code %s\n", what, len(rsp), name)
+	return true
+}

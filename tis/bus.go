@@ -55,8 +55,8 @@ func (t TraceBus) Write32(off uint32, v uint32) error {
 
 func (t TraceBus) log(dir string, off uint32, val string, err error) {
 	if err != nil {
-		fmt.Fprintf(t.W, "tis: %s reg %#05x %-18s %s error: %v\n", dir, off, RegName(off), val, err)
+		fmt.Fprintf(t.W, "tis: %s reg 0x%04x %-17s %s error: %v\n", dir, off, RegName(off), val, err)
 		return
 	}
-	fmt.Fprintf(t.W, "tis: %s reg %#05x %-18s %s\n", dir, off, RegName(off), val)
+	fmt.Fprintf(t.W, "tis: %s reg 0x%04x %-17s %s\n", dir, off, RegName(off), val)
 }

@@ -2,6 +2,7 @@ package tis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -69,5 +70,12 @@ func wrapLast(err error, last string, sentinel error) error {
 	if !ok || e.Symptom == SymptomCanceled || e.Symptom == SymptomBusError {
 		return err
 	}
-	return &Error{Symptom: e.Symptom, Op: e.Op, Err: fmt.Errorf("%w (%w; %s)", sentinel, e.Err, last)}
+	inner := e.Err
+	if last != "" {
+		inner = fmt.Errorf("%w; %s", e.Err, last)
+	}
+	if errors.Is(inner, sentinel) {
+		return &Error{Symptom: e.Symptom, Op: e.Op, Err: inner}
+	}
+	return &Error{Symptom: e.Symptom, Op: e.Op, Err: fmt.Errorf("%w: %w", sentinel, inner)}
 }

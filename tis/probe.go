@@ -93,6 +93,8 @@ type prober struct {
 	r         *Report
 	c         *Conn
 	unknownID bool
+	// timeoutsAsked: GetCapability(TIS_TIMEOUT) has been answered (successfully or not).
+	timeoutsAsked bool
 }
 
 // logf records a kernel-style log line and passes it on.
@@ -236,7 +238,7 @@ func (p *prober) detectFamily() error {
 	p.r.Family = fam.String()
 	p.c.setDefaults()
 	p.c.Timeouts, p.c.Durations = p.c.Timeouts.Scale(p.scale()), p.c.Durations.Scale(p.scale())
-	p.logf("%s TPM (device-id %#X, rev-id %d)", fam, uint32(p.r.DeviceID), p.r.RevisionID)
+	p.logf("%s TPM (device-id 0x%X, rev-id %d)", fam, uint32(p.r.DeviceID), p.r.RevisionID)
 	p.reportTimeouts("default", "default")
 	return nil
 }

@@ -47,9 +47,12 @@ func (p *prober) startup12() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if !errors.Is(rsp.Err(), tpm.RCInvalidPostinit) {
+	switch rc := rsp.Err(); {
+	case rc == nil:
 		s.AlreadyStarted, s.Started = true, true
 		return true, p.applyTimeouts12(rsp)
+	case !errors.Is(rc, tpm.RCInvalidPostinit):
+		return false, failedTPM("GetCapability(TPM_CAP_PROP_TIS_TIMEOUT)", rc)
 	}
 	if p.opts.Startup == StartupNever {
 		p.r.Notes = append(p.r.Notes, "the TPM has not been started (TPM_INVALID_POSTINIT) and --startup never forbids sending TPM_Startup")
@@ -73,15 +76,20 @@ func (p *prober) issueStartup12(s *StartupReport) (bool, error) {
 		// A second Startup answers TPM_INVALID_POSTINIT: somebody started it before us.
 		s.AlreadyStarted, s.Started = true, true
 	default:
-		p.cmdError("TPM_Startup(ST_CLEAR)", rc)
-		return false, nil
+		return false, failedTPM("TPM_Startup(ST_CLEAR)", rc)
 	}
 	return true, nil
 }
 
+// failedTPM is the error for a TPM that answers but refuses the first command a probe needs:
+// it is in failure mode (TPM_FAIL, a failed self-test) or broken.
+func failedTPM(what string, rc error) error {
+	return fail(SymptomTPMError, rc, "%s answered %s: the TPM cannot be used", what, rcName(rc))
+}
+
 // timeouts12 reads the TIS timeouts and the durations from the TPM (Linux's tpm_get_timeouts).
 func (p *prober) timeouts12() error {
-	if p.r.Timeouts.Source != "tpm" {
+	if !p.timeoutsAsked {
 		rsp, err := p.send(tpm.GetCapProperty(tpm.PropTISTimeout))
 		if err != nil {
 			return err
@@ -113,6 +121,7 @@ func (p *prober) timeouts12() error {
 }
 
 func (p *prober) applyTimeouts12(rsp tpm.Response) error {
+	p.timeoutsAsked = true
 	b, err := tpm.ParseSized(rsp)
 	var t tpm.Timeouts
 	if err == nil {

@@ -38,6 +38,9 @@ func (p *prober) startup20() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if rc := rsp.Err(); rc != nil && errors.Is(rc, tpm.RC2Failure) {
+		return false, failedTPM("TPM2_SelfTest", rc)
+	}
 	if !errors.Is(rsp.Err(), tpm.RC2Initialize) {
 		s.AlreadyStarted, s.Started = true, true
 		p.selfTestResult20(rsp)
@@ -68,8 +71,7 @@ func (p *prober) issueStartup20(s *StartupReport) (bool, error) {
 	case errors.Is(rc, tpm.RC2Initialize):
 		s.AlreadyStarted, s.Started = true, true
 	default:
-		p.cmdError("TPM2_Startup(SU_CLEAR)", rc)
-		return false, nil
+		return false, failedTPM("TPM2_Startup(SU_CLEAR)", rc)
 	}
 	return true, nil
 }

@@ -181,7 +181,7 @@ func (r *Report) WriteText(w io.Writer) {
 	p("active", "%s", yesNo(r.Active))
 	p("owned", "%s", yesNo(r.Owned))
 	p("NV locked", "%s", yesNo(r.NVLocked))
-	if v := r.Version; v != nil {
+	if v := r.Version; v != nil && v.ChipVersion != "" {
 		p("chip version", "%s", v.ChipVersion)
 		p("TPM vendor ID", "%s", v.TPMVendorID)
 	}

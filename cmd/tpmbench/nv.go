@@ -1,0 +1,42 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"tpmbench/tis"
+)
+
+func init() { register(newNVCmd) }
+
+// nvSubcommands are the children of "tpmbench nv". A file that adds one appends its
+// constructor in its own init (package-level variables are set before any init runs).
+var nvSubcommands = []func(*env) *cobra.Command{newNVListCmd}
+
+func newNVCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "nv",
+		Short: "TPM non-volatile storage: list the defined indices",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	for _, sub := range nvSubcommands {
+		cmd.AddCommand(sub(e))
+	}
+	return cmd
+}
+
+func newNVListCmd(e *env) *cobra.Command {
+	var indicesOnly bool
+	return reportCmd(e, "list [SCENARIO|file.yaml]",
+		"List the defined NV indices as tpm_nvinfo does",
+		`list probes the TPM and prints every defined NV index with its PCR selections, permissions,
+flags and size, as tpm-tools' tpm_nvinfo prints them; -n prints only the indices, as
+"tpm_nvinfo -n" does. TPM_NV_INDEX_LOCK (0xFFFFFFFF) never appears in the list: whether it has
+been defined shows as nvLocked in "tpmbench flags".`,
+		func(r *tis.Report, w io.Writer) error { return r.WriteNVInfo(w, indicesOnly) },
+		func(c *cobra.Command) {
+			c.Flags().BoolVarP(&indicesOnly, "list-only", "n", false, "only list the defined indices")
+		})
+}

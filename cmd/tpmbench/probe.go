@@ -1,0 +1,258 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"tpmbench/lpcsim"
+	"tpmbench/lpcsim/scenario"
+	"tpmbench/tis"
+	"tpmbench/tis/devmem"
+)
+
+func init() { register(newProbeCmd) }
+
+// targetFlags choose what to probe and how; probe, version, flags and the nv commands share them.
+type targetFlags struct {
+	sim          string
+	mmio         bool
+	force        bool
+	locality     int
+	startup      string
+	traceRegs    bool
+	timeoutScale float64
+}
+
+func (f *targetFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&f.sim, "sim", "", "probe a simulated bench: a built-in scenario name or a scenario YAML file (default: the reference apu1d bench)")
+	fs.Lookup("sim").NoOptDefVal = defaultScenario
+	fs.BoolVar(&f.mmio, "mmio", false, "probe real hardware: map 0xFED40000-0xFED44FFF from /dev/mem (root, no TPM driver bound)")
+	fs.BoolVar(&f.force, "force", false, "with --mmio: map the window even though a kernel TPM driver seems to own it")
+	fs.IntVar(&f.locality, "locality", 0, "TIS locality to request (0-4)")
+	fs.StringVar(&f.startup, "startup", "auto", "when to send TPM_Startup: auto (only if the TPM asks, as Linux), always, never")
+	fs.BoolVar(&f.traceRegs, "trace-regs", false, "log every register access")
+	fs.Float64Var(&f.timeoutScale, "timeout-scale", 1, "multiply every TIS timeout and command duration (slow bridges)")
+}
+
+// options checks the flags and the optional positional scenario argument.
+func (f *targetFlags) options(args []string) (tis.Options, error) {
+	if len(args) > 0 {
+		if f.mmio {
+			return tis.Options{}, usageErrorf("a scenario argument (%q) makes no sense with --mmio", args[0])
+		}
+		f.sim = args[0]
+	}
+	if f.mmio && f.sim != "" {
+		return tis.Options{}, usageErrorf("--sim and --mmio exclude each other")
+	}
+	if f.force && !f.mmio {
+		return tis.Options{}, usageErrorf("--force only applies to --mmio")
+	}
+	if f.locality < 0 || f.locality >= tis.Localities {
+		return tis.Options{}, usageErrorf("--locality %d: want 0-4", f.locality)
+	}
+	if !(f.timeoutScale > 0) {
+		return tis.Options{}, usageErrorf("--timeout-scale %g: want a positive factor", f.timeoutScale)
+	}
+	pol, err := tis.ParseStartupPolicy(f.startup)
+	if err != nil {
+		return tis.Options{}, usageErrorf("--startup %q: want auto, always or never", f.startup)
+	}
+	if f.sim == "" && !f.mmio {
+		f.sim = defaultScenario
+	}
+	return tis.Options{Locality: f.locality, Startup: pol, TimeoutScale: f.timeoutScale}, nil
+}
+
+// target is an opened register window: simulated or mapped.
+type target struct {
+	bus   tis.Bus
+	sim   *simTarget // nil for --mmio
+	close func() error
+}
+
+// openTarget opens the bench the flags name. Errors are usage errors for a bad scenario and
+// bench errors for hardware that cannot be mapped.
+func openTarget(f *targetFlags) (*target, error) {
+	if f.mmio {
+		w, err := devmem.Open(devmem.HostSystem(), f.force)
+		if err != nil {
+			return nil, benchErrorf("%v", err)
+		}
+		return &target{bus: w, close: w.Close}, nil
+	}
+	s, err := openSim(f.sim)
+	if err != nil {
+		return nil, err
+	}
+	return &target{bus: s.bus, sim: s, close: s.close}, nil
+}
+
+// probeResult is what a probe command prints as JSON: the report and, on the simulator, the
+// simulated bus time.
+type probeResult struct {
+	*tis.Report
+	Sim *simStats `json:"sim,omitempty"`
+}
+
+// runProbe opens the target, probes it and returns the connection (nil on failure) and the
+// result. trace receives the register trace when --trace-regs is set; log the kernel-style lines.
+func runProbe(e *env, f *targetFlags, opts tis.Options, log, trace io.Writer) (*tis.Conn, *probeResult, func(), error) {
+	t, err := openTarget(f)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bus := t.bus
+	if f.traceRegs {
+		bus = tis.TraceBus{Bus: bus, W: trace}
+	}
+	opts.Log = log
+	var start simStats
+	if t.sim != nil {
+		start = t.sim.stats()
+	}
+	conn, rep, perr := tis.Probe(e.ctx, bus, opts)
+	res := &probeResult{Report: rep}
+	if t.sim != nil {
+		s := t.sim.stats().since(start)
+		res.Sim = &s
+	}
+	return conn, res, func() { _ = t.close() }, perr
+}
+
+func newProbeCmd(e *env) *cobra.Command {
+	var f targetFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "probe [SCENARIO|file.yaml]",
+		Short: "Force-probe the TPM at 0xFED40000, polling, with an explicit TPM_Startup",
+		Long: `probe does what "modprobe tpm_tis force=1 interrupts=0" does, without a kernel driver:
+it reads DID_VID, waits for TPM_ACCESS to be valid, requests the locality, turns interrupts off,
+tells TPM 1.2 from 2.0, sends TPM_Startup when the TPM needs it (--startup), runs the self-test,
+reads PCR 0 (disabled/deactivated), the version, the flags and the NV indices.
+
+By default it probes the simulated reference bench (apu1d + Asus module, SLB9635 in factory
+state). --sim NAME or a scenario file probes another simulated bench; --mmio probes real hardware.
+
+Exit status: 0 when a TPM answered and the probe completed (its state, enabled or not, is in the
+report); 1 when no TPM answered or the probe could not complete, with a diagnosis; 2 usage.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := f.options(args)
+			if err != nil {
+				return err
+			}
+			log, trace := e.stdout, e.stdout
+			if asJSON {
+				log, trace = io.Discard, e.stderr
+			}
+			conn, res, done, perr := runProbe(e, &f, opts, log, trace)
+			if res == nil {
+				return perr
+			}
+			defer done()
+			if conn != nil {
+				defer conn.Release()
+			}
+			if asJSON {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(res); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintln(e.stdout)
+				res.WriteText(e.stdout)
+				if res.Sim != nil {
+					fmt.Fprintf(e.stdout, "simulated bus time: %v (%d LCLK, %d LPC cycles, %d aborted)\n",
+						res.Sim.BusTime(), res.Sim.Clocks, res.Sim.Cycles, res.Sim.Aborts)
+				}
+			}
+			if perr != nil {
+				if !asJSON {
+					fmt.Fprintf(e.stderr, "tpmbench: probe failed: %v\n", perr)
+				}
+				return benchFailed()
+			}
+			return nil
+		},
+	}
+	f.add(cmd.Flags())
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (stable field names, the same for TPM 1.2 and 2.0)")
+	return cmd
+}
+
+// simStats is the simulated bus activity of one probe.
+type simStats struct {
+	Scenario string `json:"scenario"`
+	Clocks   uint64 `json:"lclk"`
+	Cycles   uint64 `json:"lpc_cycles"`
+	Aborts   uint64 `json:"aborted_cycles"`
+	TimePS   uint64 `json:"bus_time_ps"`
+}
+
+// BusTime returns the simulated bus time.
+func (s simStats) BusTime() time.Duration { return time.Duration(s.TimePS / 1000) }
+
+func (s simStats) since(start simStats) simStats {
+	return simStats{Scenario: s.Scenario, Clocks: s.Clocks - start.Clocks, Cycles: s.Cycles - start.Cycles,
+		Aborts: s.Aborts - start.Aborts, TimePS: s.TimePS - start.TimePS}
+}
+
+// defaultScenario is the simulated bench probed when no target is given: the reference bench.
+const defaultScenario = "default"
+
+// simTarget is a simulated bench opened for a probe.
+type simTarget struct {
+	name  string
+	bench *lpcsim.Bench
+	bus   tis.Bus
+}
+
+// openSim builds the bench of a built-in scenario (by name) or of a scenario file (a name
+// ending in .yaml or .yml, or a path).
+func openSim(name string) (*simTarget, error) {
+	var s *scenario.Scenario
+	var err error
+	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator) {
+		var data []byte
+		if data, err = os.ReadFile(name); err != nil {
+			return nil, usageErrorf("scenario: %v", err)
+		}
+		s, err = scenario.Parse(name, data)
+	} else {
+		s, err = scenario.Load(name)
+	}
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	b, err := scenario.Build(s)
+	if err != nil {
+		if errors.Is(err, scenario.ErrInvalid) {
+			return nil, usageErrorf("%v", err)
+		}
+		return nil, benchErrorf("%v", err)
+	}
+	return &simTarget{name: s.Name, bench: b, bus: b.Host}, nil
+}
+
+func (s *simTarget) stats() simStats {
+	h := s.bench.Host.Stats()
+	return simStats{Scenario: s.name, Clocks: h.Clocks, Cycles: h.Cycles, Aborts: h.Aborts, TimePS: s.bench.Time()}
+}
+
+// close stops the engine behind the bench when it holds a process (swtpm).
+func (s *simTarget) close() error {
+	if c, ok := s.bench.Engine.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}

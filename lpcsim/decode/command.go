@@ -41,8 +41,8 @@ type Command struct {
 	FirstCycle int       `json:"first_cycle"` // cycle index of the first command byte
 	LastCycle  int       `json:"last_cycle"`  // cycle index of the last response byte (or of the ending write)
 	Tick       int64     `json:"tick"`
-	Cmd        []byte    `json:"cmd"`
-	Rsp        []byte    `json:"rsp,omitempty"`
+	Cmd        Bytes     `json:"cmd"`
+	Rsp        Bytes     `json:"rsp,omitempty"`
 	Status     CmdStatus `json:"status"`
 }
 

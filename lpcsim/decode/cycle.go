@@ -163,28 +163,34 @@ func (d Deviation) String() string {
 	return d.Kind.String()
 }
 
+// Bytes is a byte string that JSON shows as upper-case hex ("0B15D1").
+type Bytes []byte
+
+// MarshalText gives the hex form.
+func (b Bytes) MarshalText() ([]byte, error) { return []byte(fmt.Sprintf("%X", []byte(b))), nil }
+
 // Cycle is one decoded LPC cycle (or bus event: abort, reset).
 type Cycle struct {
-	Index       int         `json:"index"`        // 0-based position in the capture
-	Tick        int64       `json:"tick"`         // first clock: the LCLK rising edge where LFRAME# was first seen low
-	EndTick     int64       `json:"end_tick"`     // last clock of the cycle
-	Clocks      int         `json:"clocks"`       // LCLK rising edges from Tick to EndTick
-	Kind        Kind        `json:"kind"`         //
-	Start       uint8       `json:"start"`        // START nibble (last LAD value while LFRAME# was low)
-	FrameClocks int         `json:"frame_clocks"` // clocks LFRAME# was low
-	CycType     uint8       `json:"cyctype"`      // CYCTYPE+DIR nibble (target and TPM cycles)
-	IDSel       uint8       `json:"idsel"`        // firmware cycles
-	Addr        uint32      `json:"addr"`         // 16 bits I/O and TPM, 32 memory, 28 firmware
-	Size        int         `json:"size"`         // bytes the cycle moves (MSIZE, DMA SIZE; 1 otherwise)
-	Channel     uint8       `json:"channel"`      // DMA channel
-	Data        []byte      `json:"data"`         // bytes moved, in wire (address) order
-	Waits       int         `json:"waits"`        // SYNC wait clocks (0101 short, 0110 long)
-	NoSync      int         `json:"no_sync"`      // SYNC-phase clocks with no valid SYNC (1111: nobody drove)
-	Sync        uint8       `json:"sync"`         // the final SYNC nibble: 0000 ready, 1010 error, 1001 ready more
-	Status      Status      `json:"status"`       //
-	Field       Field       `json:"field"`        // where the cycle stopped, when not Complete
+	Index       int         `json:"index"`           // 0-based position in the capture
+	Tick        int64       `json:"tick"`            // first clock: the LCLK rising edge where LFRAME# was first seen low
+	EndTick     int64       `json:"end_tick"`        // last clock of the cycle
+	Clocks      int         `json:"clocks"`          // LCLK rising edges from Tick to EndTick
+	Kind        Kind        `json:"kind"`            //
+	Start       uint8       `json:"start"`           // START nibble (last LAD value while LFRAME# was low)
+	FrameClocks int         `json:"frame_clocks"`    // clocks LFRAME# was low
+	CycType     uint8       `json:"cyctype"`         // CYCTYPE+DIR nibble (target and TPM cycles)
+	IDSel       uint8       `json:"idsel"`           // firmware cycles
+	Addr        uint32      `json:"addr"`            // 16 bits I/O and TPM, 32 memory, 28 firmware
+	Size        int         `json:"size"`            // bytes the cycle moves (MSIZE, DMA SIZE; 1 otherwise)
+	Channel     uint8       `json:"channel"`         // DMA channel
+	Data        Bytes       `json:"data"`            // bytes moved, in wire (address) order
+	Waits       int         `json:"waits"`           // SYNC wait clocks (0101 short, 0110 long)
+	NoSync      int         `json:"no_sync"`         // SYNC-phase clocks with no valid SYNC (1111: nobody drove)
+	Sync        uint8       `json:"sync"`            // the final SYNC nibble: 0000 ready, 1010 error, 1001 ready more
+	Status      Status      `json:"status"`          //
+	Field       Field       `json:"field,omitempty"` // where the cycle stopped, when not Complete
 	Deviations  []Deviation `json:"deviations,omitempty"`
-	Nibbles     []byte      `json:"nibbles,omitempty"` // raw LAD values of an unparsed body
+	Nibbles     Bytes       `json:"nibbles,omitempty"` // raw LAD values of an unparsed body
 }
 
 // Locality returns the TPM locality of a TPM cycle (address bits 15:12).

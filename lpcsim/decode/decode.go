@@ -9,6 +9,8 @@ import (
 type Stats struct {
 	Samples    int64          `json:"samples"`
 	Clocks     int64          `json:"clocks"` // LCLK rising edges
+	FirstTick  int64          `json:"first_tick"`
+	LastTick   int64          `json:"last_tick"`
 	Cycles     int            `json:"cycles"` // all records, aborts and resets included
 	Kinds      map[string]int `json:"kinds"`
 	Statuses   map[string]int `json:"statuses"`
@@ -119,7 +121,9 @@ func Run(src Source, h Handlers) (Stats, error) {
 		i := 0
 		if !started {
 			prev, i, started = states[0], 1, true
+			st.FirstTick = ch.Tick(0)
 		}
+		st.LastTick = ch.Tick(len(states) - 1)
 		if ch.Ticks == nil {
 			st.Clocks += d.scan(states, i, prev, ch.Start)
 		} else {

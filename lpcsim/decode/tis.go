@@ -150,31 +150,58 @@ func (a Access) String() string {
 	return s
 }
 
-// Merge groups byte operations into accesses: consecutive ops on the next
-// byte of the same register (not the FIFO, whose bytes are separate
-// transfers) in the same direction and locality join the previous access.
+// Merger groups byte operations into accesses as they stream in:
+// consecutive ops on the next byte of the same register (not the FIFO, whose
+// bytes are separate transfers) in the same direction and locality join the
+// access before them, up to 4 bytes.
+type Merger struct {
+	emit func(Access)
+	cur  Access
+	have bool
+}
+
+// NewMerger returns a Merger that calls emit with each finished access.
+func NewMerger(emit func(Access)) *Merger { return &Merger{emit: emit} }
+
+// Add feeds one operation.
+func (m *Merger) Add(o RegOp) {
+	if m.have && m.joins(o) {
+		m.cur.Value |= uint32(o.Value) << (8 * m.cur.Width)
+		m.cur.Width++
+		m.cur.Failed = m.cur.Failed || o.Failed
+		return
+	}
+	m.Flush()
+	name := o.Name
+	if r, _, ok := lookupReg(o.Offset); ok {
+		name = r.name
+	}
+	m.cur, m.have = Access{First: o, Width: 1, Value: uint32(o.Value), Failed: o.Failed, Register: name}, true
+}
+
+func (m *Merger) joins(o RegOp) bool {
+	a := &m.cur
+	r, _, ok := lookupReg(o.Offset)
+	ar, _, _ := lookupReg(a.First.Offset)
+	return ok && !isFIFO(o.Offset) && o.Write == a.First.Write && o.Locality == a.First.Locality &&
+		o.Offset == a.First.Offset+uint16(a.Width) && r.name == ar.name && a.Width < 4
+}
+
+// Flush emits the access in progress.
+func (m *Merger) Flush() {
+	if m.have {
+		m.emit(m.cur)
+		m.have = false
+	}
+}
+
+// Merge groups a list of byte operations into accesses (see Merger).
 func Merge(ops []RegOp) []Access {
 	var out []Access
+	m := NewMerger(func(a Access) { out = append(out, a) })
 	for _, o := range ops {
-		if n := len(out); n > 0 {
-			a := &out[n-1]
-			last := a.First.Offset + uint16(a.Width) - 1
-			r, _, ok := lookupReg(o.Offset)
-			ar, _, _ := lookupReg(a.First.Offset)
-			if ok && !isFIFO(o.Offset) && o.Write == a.First.Write && o.Locality == a.First.Locality &&
-				o.Offset == last+1 && r.name == ar.name && a.Width < 4 {
-				a.Value |= uint32(o.Value) << (8 * a.Width)
-				a.Width++
-				a.Failed = a.Failed || o.Failed
-				continue
-			}
-		}
-		r, _, ok := lookupReg(o.Offset)
-		name := o.Name
-		if ok {
-			name = r.name
-		}
-		out = append(out, Access{First: o, Width: 1, Value: uint32(o.Value), Failed: o.Failed, Register: name})
+		m.Add(o)
 	}
+	m.Flush()
 	return out
 }

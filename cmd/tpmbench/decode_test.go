@@ -1,0 +1,156 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// captureFile finds a real capture ($TPMBENCH_CAPTURES or shared/captures
+// beside the checkout) or skips.
+func captureFile(t *testing.T, rel string) string {
+	t.Helper()
+	dirs := []string{os.Getenv("TPMBENCH_CAPTURES")}
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
+			dirs = append(dirs, filepath.Join(d, "shared", "captures"))
+		}
+	}
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		p := filepath.Join(d, "lpc", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skipf("real capture %s not found: set TPMBENCH_CAPTURES or place shared/captures beside the checkout", rel)
+	return ""
+}
+
+func TestDecodeRealCaptures(t *testing.T) {
+	tests := []struct {
+		file string
+		args []string
+		want []string
+	}{
+		{"h55/h55_lpc_io_write.sr", nil, []string{"io-write   addr=0x002E data=55\n", "cycles: 1: io-write 1\n"}},
+		{"power9/power9_lpc_io_write_abort.sr", nil, []string{
+			"io-write   addr=0x03FF data=68 !tar-not-1111(final-tar 0000) !short-final-tar\n",
+			"abort      lframe#-low=4 clocks\n", "deviations: short-final-tar 1, tar-not-1111 1\n"}},
+		{"power9/power9_lpc_firmware_read.sr", []string{"--cycles"}, []string{"fw-read    idsel=0 addr=0xFFF7000 msize=4 data=50415254 waits=15\n"}},
+		{"vultureprog/lpc_vultureprog.sr", []string{"--channels", "lad0=0,lad1=1,lad2=2,lad3=3,lclk=4,lframe=5"}, []string{
+			"mem-read   addr=0xFFBC0000 data=BF !short-final-tar\n", "mem-read   addr=0xFFBC0001 data=5B !short-final-tar\n",
+			"cycles: 27490: mem-read 11918, mem-write 15572\n", "23552000 samples over 0.981333 s, 439840 LCLK edges\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.file), func(t *testing.T) {
+			p := captureFile(t, tt.file)
+			out, errOut, code := runCmd(t, append([]string{"decode", p}, tt.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q", w)
+				}
+			}
+		})
+	}
+}
+
+func TestDecodeJSON(t *testing.T) {
+	p := captureFile(t, "power9/power9_lpc_io_read.sr")
+	out, errOut, code := runCmd(t, "decode", "--json", p)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Info struct {
+			Format string `json:"format"`
+		} `json:"info"`
+		Cycles []struct {
+			Kind  string `json:"kind"`
+			Addr  uint32 `json:"addr"`
+			Data  string `json:"data"`
+			Waits int    `json:"waits"`
+		} `json:"cycles"`
+		Stats struct {
+			Cycles int `json:"cycles"`
+		} `json:"stats"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(doc.Cycles) != 1 || doc.Stats.Cycles != 1 || doc.Info.Format != "sigrok .sr v2" {
+		t.Fatalf("doc = %+v", doc)
+	}
+	if c := doc.Cycles[0]; c.Kind != "io-read" || c.Addr != 0x3FD || c.Data != "60" || c.Waits != 2 {
+		t.Errorf("cycle = %+v, want io-read 0x3FD data 60 with 2 waits", c)
+	}
+}
+
+// TestDecodeSimulatorVCD decodes the simulator's own waveform of a bench up
+// to the TPM command it sent.
+func TestDecodeSimulatorVCD(t *testing.T) {
+	vcd := filepath.Join(t.TempDir(), "bare.vcd")
+	if _, errOut, code := runCmd(t, "sim", "bare", "--vcd", vcd); code != exitOK {
+		t.Fatalf("sim: exit %d: %s", code, errOut)
+	}
+	out, errOut, code := runCmd(t, "decode", vcd, "--regs", "--commands", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Regs []struct {
+			Register string `json:"register"`
+			Value    uint32 `json:"value"`
+			Width    int    `json:"width"`
+		} `json:"regs"`
+		Commands []struct {
+			Name   string `json:"name"`
+			Result string `json:"result"`
+			Status string `json:"status"`
+		} `json:"commands"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(doc.Regs) == 0 || doc.Regs[0].Register != "DID_VID" || doc.Regs[0].Value != 0x000B15D1 || doc.Regs[0].Width != 4 {
+		t.Errorf("first register access = %+v, want DID_VID 0x000B15D1", doc.Regs)
+	}
+	if len(doc.Commands) != 1 || doc.Commands[0].Name != "TPM_GetCapability" || doc.Commands[0].Status != "answered" {
+		t.Errorf("commands = %+v, want one answered TPM_GetCapability", doc.Commands)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.vcd")
+	if err := os.WriteFile(junk, []byte("$timescale 1ns $end\n$var wire 1 ! clk $end\n$enddefinitions $end\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "cut.sr")
+	if err := os.WriteFile(truncated, []byte("PK\x03\x04 not really"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"decode", filepath.Join(dir, "missing.sr")}, "no such file"},
+		{[]string{"decode", junk}, "no channel for lad0"},
+		{[]string{"decode", truncated}, "not a readable .sr"},
+		{[]string{"decode", junk, "--channels", "lclk"}, "want SIGNAL=CHANNEL"},
+		{[]string{"decode"}, "accepts 1 arg"},
+	}
+	for _, tt := range tests {
+		_, errOut, code := runCmd(t, tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}

@@ -107,8 +107,11 @@ func (b *Bench) Clock() uint64 { return b.clock }
 // Time returns the simulated bus time in picoseconds (30 ns per LCLK).
 func (b *Bench) Time() uint64 { return b.clock * ClockPeriodPS }
 
-// ClockPeriodPS is the LCLK period in picoseconds (33.33 MHz).
-const ClockPeriodPS = 30000
+// LCLK period (33.33 MHz).
+const (
+	ClockPeriodPS = 30000 // picoseconds
+	ClockPeriodNS = 30    // nanoseconds
+)
 
 // Reset drives LRESET# low for the profile's ResetClocks (host holds
 // LFRAME# high and releases LAD), then releases it and idles a few clocks.

@@ -9,7 +9,7 @@ import (
 
 // VCD streams every line of a bench as a Value Change Dump: the lines at
 // the board header (scope "board") and at the module pins (scope "module"),
-// 1 ps timescale, LCLK with a 30 ns period. Lines change on LCLK's falling
+// 1 ns timescale, LCLK with a 30 ns period. Lines change on LCLK's falling
 // edge and are stable at its rising edge, where a decoder samples them.
 // Memory use does not grow with the trace: values go out as they change.
 type VCD struct {
@@ -41,15 +41,19 @@ func (b *Bench) AttachVCD(w io.Writer) *VCD {
 func (b *Bench) DetachVCD() { b.vcd = nil }
 
 func (v *VCD) header(b *Bench) {
-	fmt.Fprintf(v.w, "$version tpmbench lpcsim $end\n$comment LPC bus at 33.33 MHz: LAD/LFRAME# change on the falling edge of LCLK $end\n$timescale 1ps $end\n")
+	fmt.Fprintf(v.w, "$version tpmbench lpcsim $end\n$comment LPC bus at 33.33 MHz: LAD/LFRAME# change on the falling edge of LCLK $end\n$timescale 1ns $end\n")
 	for scope, name := range []string{"board", "module"} {
 		fmt.Fprintf(v.w, "$scope module %s $end\n", name)
+		prefix := ""
+		if scope == 1 {
+			prefix = "mod_" // names stay unique for tools that flatten scopes (sigrok)
+		}
 		for i, s := range vcdLines {
-			fmt.Fprintf(v.w, "$var wire 1 %c %s $end\n", vcdID(scope, i), s)
+			fmt.Fprintf(v.w, "$var wire 1 %c %s%s $end\n", vcdID(scope, i), prefix, s)
 		}
 		fmt.Fprintf(v.w, "$upscope $end\n")
 	}
-	fmt.Fprintf(v.w, "$enddefinitions $end\n#%d\n$dumpvars\n", b.Time())
+	fmt.Fprintf(v.w, "$enddefinitions $end\n#%d\n$dumpvars\n", b.clock*ClockPeriodNS)
 	v.board, v.module = b.board, b.module
 	for scope, val := range []uint32{b.board, b.module} {
 		for i, s := range vcdLines {
@@ -70,7 +74,7 @@ func (v *VCD) clock(k uint64, board, module uint32, edge bool) {
 	if v.err != nil {
 		return
 	}
-	fall := (k - 1) * ClockPeriodPS
+	fall := (k - 1) * ClockPeriodNS
 	b := append(v.buf[:0], '#')
 	b = strconv.AppendUint(b, fall, 10)
 	b = append(b, '\n', '0', vcdID(0, 0), '\n')
@@ -85,7 +89,7 @@ func (v *VCD) clock(k uint64, board, module uint32, edge bool) {
 	}
 	b = v.changes(b, 1, v.module, module)
 	b = append(b, '#')
-	b = strconv.AppendUint(b, fall+ClockPeriodPS/2, 10)
+	b = strconv.AppendUint(b, fall+ClockPeriodNS/2, 10)
 	b = append(b, '\n', '1', vcdID(0, 0), '\n')
 	if edge {
 		b = append(b, '1', vcdID(1, 0), '\n')

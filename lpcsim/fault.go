@@ -84,7 +84,7 @@ func (f Fault) Describe() string {
 	case Bridge:
 		return fmt.Sprintf("%s and %s bridged (wired-AND)", f.Line, f.Other)
 	case Flip:
-		return fmt.Sprintf("%s flips on %g of clocks (seed %d)", f.Line, f.Rate, f.Seed)
+		return fmt.Sprintf("%s flips on %.3g%% of clocks (seed %d)", f.Line, 100*f.Rate, f.Seed)
 	}
 	return f.String()
 }

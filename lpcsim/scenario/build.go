@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"fmt"
-	"strings"
 
 	"tpmbench/boards"
 	"tpmbench/lpcsim"
@@ -116,12 +115,3 @@ func (s *Scenario) pinWiring(setup pinmap.Setup) (pinmap.Wiring, error) {
 	return w, nil
 }
 
-// newEngine creates the scenario's engine ("none" gives nil: every command
-// then fails as an engine error).
-func newEngine(s *Scenario) (lpcsim.Engine, error) {
-	switch strings.ToLower(s.Engine) {
-	case "none":
-		return nil, nil
-	}
-	return nil, s.errAt("engine", fmt.Sprintf("engine %q is not available in this build", s.Engine))
-}

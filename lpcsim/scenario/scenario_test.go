@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,4 +139,50 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("parsed a scenario without board or module: %+v", s)
 		}
 	})
+}
+
+func TestBuildBuiltins(t *testing.T) {
+	all, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range all {
+		t.Run(s.Name, func(t *testing.T) {
+			b, err := Build(s)
+			if s.Engine == "tpm20" || s.Engine == "swtpm" {
+				// Only the built-in TPM 1.2 engine is compiled in so far.
+				if err == nil || !strings.Contains(err.Error(), "not available in this build") {
+					t.Fatalf("Build = %v, want engine not available", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := b.Host.Read32(0xF00)
+			if slices.ContainsFunc(s.Faults, func(f lpcsim.Fault) bool { return f.Kind == lpcsim.Flip }) {
+				return // an intermittent fault may let four cycles through
+			}
+			healthy := len(s.Faults) == 0 && !strings.HasPrefix(s.Name, "wiring-") && s.Host == "apu"
+			if healthy != (v == 0x000B15D1) {
+				t.Errorf("DID_VID = %#x on a bench that is %s", v, map[bool]string{true: "healthy", false: "broken"}[healthy])
+			}
+		})
+	}
+}
+
+func TestTPM12States(t *testing.T) {
+	for _, tt := range []struct {
+		state string
+		ok    bool
+	}{{"factory", true}, {"enabled+started", true}, {"owned", true}, {"melted", false}, {"missing/state.json", false}} {
+		s, err := Parse("x.yaml", []byte("board: apu1d\nmodule: asus-tpm-20-1\nstate: "+tt.state+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Build(s)
+		if (err == nil) != tt.ok || (err != nil && !strings.Contains(err.Error(), "x.yaml:3:")) {
+			t.Errorf("state %q: Build = %v, want ok %v (errors at x.yaml:3)", tt.state, err, tt.ok)
+		}
+	}
 }

@@ -114,4 +114,3 @@ func (s *Scenario) pinWiring(setup pinmap.Setup) (pinmap.Wiring, error) {
 	}
 	return w, nil
 }
-

@@ -112,6 +112,7 @@ const (
 	PTVendorCommands    PT = 0x12B
 	PTNVBufferMax       PT = 0x12C
 	PTModes             PT = 0x12D
+	PTMaxCapBuffer      PT = 0x12E
 
 	PTPermanent         PT = 0x200
 	PTStartupClear      PT = 0x201
@@ -155,7 +156,7 @@ var ptNames = map[PT]string{
 	PTPSLevel: "PS_LEVEL", PTPSRevision: "PS_REVISION", PTPSDayOfYear: "PS_DAY_OF_YEAR",
 	PTPSYear: "PS_YEAR", PTSplitMax: "SPLIT_MAX", PTTotalCommands: "TOTAL_COMMANDS",
 	PTLibraryCommands: "LIBRARY_COMMANDS", PTVendorCommands: "VENDOR_COMMANDS",
-	PTNVBufferMax: "NV_BUFFER_MAX", PTModes: "MODES",
+	PTNVBufferMax: "NV_BUFFER_MAX", PTModes: "MODES", PTMaxCapBuffer: "MAX_CAP_BUFFER",
 	PTPermanent: "PERMANENT", PTStartupClear: "STARTUP_CLEAR", PTHRNVIndex: "HR_NV_INDEX",
 	PTHRLoaded: "HR_LOADED", PTHRLoadedAvail: "HR_LOADED_AVAIL", PTHRActive: "HR_ACTIVE",
 	PTHRActiveAvail: "HR_ACTIVE_AVAIL", PTHRTransientAvail: "HR_TRANSIENT_AVAIL",

@@ -130,11 +130,12 @@ const (
 	ReservedSize                         // MSIZE/SIZE Value is reserved
 	ShortAbort                           // abort with LFRAME# low fewer than 4 clocks
 	ReservedStart                        // START Value is reserved
+	DuringReset                          // the cycle ran while LRESET# was asserted
 	numDeviations
 )
 
 var deviationNames = [numDeviations]string{"short-final-tar", "tar-not-1111", "bad-sync", "ready-more", "reserved-cyctype",
-	"cyctype-bit0", "reserved-size", "short-abort", "reserved-start"}
+	"cyctype-bit0", "reserved-size", "short-abort", "reserved-start", "during-reset"}
 
 // String returns the deviation's name.
 func (d DeviationKind) String() string {

@@ -61,9 +61,7 @@ func (d *cycleDecoder) clock(tick int64, s byte) {
 	lad := s & ladMask
 	if s&lresetBit == 0 {
 		d.inReset(tick)
-		return
-	}
-	if d.reset != nil {
+	} else if d.reset != nil {
 		d.send(d.reset)
 		d.reset = nil
 	}
@@ -83,6 +81,9 @@ func (d *cycleDecoder) clock(tick int64, s byte) {
 	d.step(lad)
 }
 
+// inReset notes a clock with LRESET# low. Its assertion ends the cycle in
+// progress; cycles the host still runs while it is held low are decoded and
+// marked. The Reset record is emitted when LRESET# is released.
 func (d *cycleDecoder) inReset(tick int64) {
 	if d.reset == nil {
 		d.finishCut(ResetCut)
@@ -158,6 +159,9 @@ func (d *cycleDecoder) begin(tick int64, lad uint8) {
 	}
 	d.finishCut(Interrupted)
 	c := &Cycle{Tick: d.frameTick, EndTick: tick, Start: start, FrameClocks: low, Size: 1}
+	if d.reset != nil {
+		c.Deviations = append(c.Deviations, Deviation{Kind: DuringReset, Field: FieldStart})
+	}
 	d.cur, d.clocks = c, low+1
 	switch start {
 	case 0x0, 0x5:

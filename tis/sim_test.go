@@ -1,0 +1,293 @@
+package tis_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"tpmbench/lpcsim"
+	"tpmbench/lpcsim/engine/tpm12"
+	"tpmbench/lpcsim/scenario"
+	"tpmbench/lpcsim/tisdev"
+	"tpmbench/tis"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// scenarioBench builds a built-in scenario's bench, with extra faults.
+func scenarioBench(t testing.TB, name string, faults ...lpcsim.Fault) *lpcsim.Bench {
+	t.Helper()
+	s, err := scenario.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Faults = append(append([]lpcsim.Fault(nil), s.Faults...), faults...)
+	b, err := scenario.Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// deviceBench builds an APU bench with the full wiring, the given personality and a TPM 1.2
+// engine, for device-level faults that scenarios do not name.
+func deviceBench(t testing.TB, p tisdev.Personality, opts ...tpm12.Option) *lpcsim.Bench {
+	t.Helper()
+	eng := tpm12.New(opts...)
+	b, err := lpcsim.New(lpcsim.Config{Profile: lpcsim.APU, TPM: tisdev.New(p, eng), Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "fixtures", "tis", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tis -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// TestProbeDefaultScenario probes the reference bench and checks the three kernel lines of
+// the reference write-up, in order, and the whole report against golden files.
+func TestProbeDefaultScenario(t *testing.T) {
+	b := scenarioBench(t, "default")
+	var log bytes.Buffer
+	conn, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{Log: &log})
+	if err != nil {
+		t.Fatalf("Probe: %v\n%s", err, log.String())
+	}
+	defer conn.Release()
+	want := []string{"1.2 TPM (device-id 0xB, rev-id 16)", "Issuing TPM_STARTUP", "TPM is disabled/deactivated (0x7)"}
+	if strings.Join(rep.Log, "\n") != strings.Join(want, "\n") {
+		t.Errorf("log = %q, want %q", rep.Log, want)
+	}
+	if !strings.Contains(log.String(), "tpm_tis: Issuing TPM_STARTUP\n") {
+		t.Errorf("Options.Log did not receive the lines as they happened:\n%s", log.String())
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"family", rep.Family, "1.2"},
+		{"vendor", rep.Vendor, "Infineon"},
+		{"device", rep.Device, "SLB9635 TT 1.2"},
+		{"startup issued", rep.Startup.Issued, true},
+		{"already started", rep.Startup.AlreadyStarted, false},
+		{"pcr0", rep.PCR0, "TPM_DISABLED (0x7)"},
+		{"enabled", *rep.Enabled, false},
+		{"active", *rep.Active, false},
+		{"owned", *rep.Owned, false},
+		{"nvLocked", *rep.NVLocked, false},
+		{"timeouts from the TPM", rep.Timeouts.Source, "tpm"},
+		{"complete", rep.Complete, true},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	var text, js bytes.Buffer
+	rep.WriteText(&text)
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "default.txt", text.Bytes())
+	golden(t, "default.json", js.Bytes())
+}
+
+// TestStartupPolicies runs the three policies on an un-started and on a started TPM 1.2.
+func TestStartupPolicies(t *testing.T) {
+	tests := []struct {
+		name            string
+		policy          tis.StartupPolicy
+		started         bool
+		issued, already bool
+		isStarted       bool
+		logStartup      bool
+	}{
+		{"auto, not started", tis.StartupAuto, false, true, false, true, true},
+		{"auto, started", tis.StartupAuto, true, false, true, true, false},
+		{"always, not started", tis.StartupAlways, false, true, false, true, false},
+		{"always, started: already started is a fact", tis.StartupAlways, true, true, true, true, false},
+		{"never, not started", tis.StartupNever, false, false, false, false, false},
+		{"never, started", tis.StartupNever, true, false, true, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := deviceBench(t, tisdev.SLB9635())
+			if tt.started {
+				// Start the TPM the way firmware would: a first probe sends TPM_Startup.
+				conn, _, err := tis.Probe(context.Background(), b.Host, tis.Options{SkipDetails: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				conn.Release()
+			}
+			conn, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{Startup: tt.policy})
+			if err != nil {
+				t.Fatalf("Probe: %v", err)
+			}
+			defer conn.Release()
+			s := rep.Startup
+			if s.Issued != tt.issued || s.AlreadyStarted != tt.already || s.Started != tt.isStarted {
+				t.Errorf("startup = %+v, want issued %v already %v started %v", *s, tt.issued, tt.already, tt.isStarted)
+			}
+			if got := strings.Contains(strings.Join(rep.Log, "\n"), "Issuing TPM_STARTUP"); got != tt.logStartup {
+				t.Errorf("log %q: Issuing TPM_STARTUP present = %v, want %v", rep.Log, got, tt.logStartup)
+			}
+			if !tt.isStarted && rep.PCR0 != "" {
+				t.Errorf("an un-started TPM got PCRRead: %q", rep.PCR0)
+			}
+		})
+	}
+}
+
+// TestProbeLocality probes at localities 0-3; locality 4 belongs to the chipset (software
+// writes to it are ignored), so asking for it must fail with the locality symptom.
+func TestProbeLocality(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := deviceBench(t, tisdev.SLB9635())
+		_, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{Locality: 4, SkipDetails: true})
+		if !errors.Is(err, tis.ErrLocalityDenied) || rep.Diagnosis.Symptom != tis.SymptomLocality {
+			t.Errorf("locality 4: err %v, diagnosis %+v; want locality not granted", err, rep.Diagnosis)
+		}
+	})
+	for l := range 4 {
+		b := deviceBench(t, tisdev.SLB9635())
+		conn, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{Locality: l, SkipDetails: true})
+		if err != nil {
+			t.Fatalf("locality %d: %v", l, err)
+		}
+		if conn.Locality() != l || rep.Locality != l {
+			t.Errorf("locality %d: conn at %d, report %d", l, conn.Locality(), rep.Locality)
+		}
+		if err := conn.Release(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestProbeDeviceFaults: TPMs that answer but break the TIS protocol. Each must fail within
+// its timeout, with the symptom named, and never hang (synctest: the timeouts cost no time).
+func TestProbeDeviceFaults(t *testing.T) {
+	tests := []struct {
+		name    string
+		faults  tisdev.Faults
+		symptom tis.Symptom
+		err     error
+	}{
+		{"tpmRegValidSts never set", tisdev.Faults{NeverValid: true}, tis.SymptomNotValid, tis.ErrNotValid},
+		{"locality never granted", tisdev.Faults{NeverGrant: true}, tis.SymptomLocality, tis.ErrLocalityDenied},
+		{"burstCount stuck at 0", tisdev.Faults{BurstZero: true}, tis.SymptomBurstZero, tis.ErrTimeout},
+		{"stsValid never set", tisdev.Faults{NoStsValid: true}, tis.SymptomStsValid, tis.ErrTimeout},
+		{"size field lies (+4)", tisdev.Faults{SizeDelta: 4}, tis.SymptomBadSize, tis.ErrBadResponse},
+		{"size field lies (-3)", tisdev.Faults{SizeDelta: -3}, tis.SymptomBadSize, tis.ErrBadResponse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tisdev.SLB9635()
+			p.Faults = tt.faults
+			b := deviceBench(t, p)
+			synctest.Test(t, func(t *testing.T) {
+				start := time.Now()
+				_, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{})
+				took := time.Since(start)
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("Probe error = %v, want %v", err, tt.err)
+				}
+				if rep.Diagnosis == nil || rep.Diagnosis.Symptom != tt.symptom {
+					t.Fatalf("diagnosis = %+v, want symptom %s", rep.Diagnosis, tt.symptom)
+				}
+				if took > 10*time.Second {
+					t.Errorf("probe took %v of simulated time", took)
+				}
+				t.Logf("%s after %v: %v", tt.symptom, took, err)
+			})
+		})
+	}
+}
+
+// TestProbeCancel: a cancelled context ends a wait at once.
+func TestProbeCancel(t *testing.T) {
+	p := tisdev.SLB9635()
+	p.Faults.NeverValid = true
+	b := deviceBench(t, p)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		_, rep, err := tis.Probe(ctx, b.Host, tis.Options{})
+		if !errors.Is(err, tis.ErrCanceled) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("Probe error = %v, want ErrCanceled wrapping context.Canceled", err)
+		}
+		if took := time.Since(start); took > 110*time.Millisecond {
+			t.Errorf("cancel took effect after %v", took)
+		}
+		if rep.Diagnosis.Symptom != tis.SymptomCanceled {
+			t.Errorf("symptom %s, want %s", rep.Diagnosis.Symptom, tis.SymptomCanceled)
+		}
+	})
+}
+
+// TestTraceBus logs every access with the register name.
+func TestTraceBus(t *testing.T) {
+	b := deviceBench(t, tisdev.SLB9635())
+	var trace bytes.Buffer
+	conn, _, err := tis.Probe(context.Background(), tis.TraceBus{Bus: b.Host, W: &trace}, tis.Options{SkipDetails: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Release()
+	lines := strings.Split(strings.TrimSpace(trace.String()), "\n")
+	if !strings.Contains(lines[0], "read  reg 0x0f00 DID_VID_0") || !strings.Contains(lines[0], "0x000b15d1") {
+		t.Errorf("first trace line %q, want the DID_VID read", lines[0])
+	}
+	for _, want := range []string{"write reg 0x0000 ACCESS_0", "write reg 0x0024 DATA_FIFO_0", "read  reg 0x0018 STS_0"} {
+		if !strings.Contains(trace.String(), want) {
+			t.Errorf("trace lacks %q", want)
+		}
+	}
+}
+
+// BenchmarkProbe measures one full simulated probe of the reference TPM 1.2 (Startup,
+// self-test, PCR 0, version, flags, NV list) with the built-in engine: wall time per probe
+// (ns/op) and the simulated LPC bus time it takes (bus-µs/op).
+func BenchmarkProbe(b *testing.B) {
+	bench := deviceBench(b, tisdev.SLB9635())
+	var busPS uint64
+	for b.Loop() {
+		bench.Reset() // LRESET#: TPM_Init, so every probe sends TPM_Startup again
+		t0 := bench.Time()
+		conn, rep, err := tis.Probe(context.Background(), bench.Host, tis.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.Startup.Issued || rep.NVIndices == nil {
+			b.Fatalf("probe incomplete: %+v", rep.Startup)
+		}
+		conn.Release()
+		busPS += bench.Time() - t0
+	}
+	b.ReportMetric(float64(busPS)/1e6/float64(b.N), "bus-µs/op")
+}

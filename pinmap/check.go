@@ -102,7 +102,7 @@ func Check(s Setup, w Wiring) []Finding {
 	c := &checker{s: s, w: w}
 	if s.Header.Bus != "lpc" {
 		c.add(Error, CodeBusMismatch, nil, nil, "use a TPM module made for this bus, or a board with an LPC TPM header",
-			"%s is a %s header, not LPC: an LPC TPM module cannot work on it", s.Header.ID, strings.ToUpper(s.Header.Bus))
+			"%s is a header for an %s TPM, not LPC: an LPC TPM module cannot work on it", s.Header.ID, strings.ToUpper(s.Header.Bus))
 		return sortFindings(c.found)
 	}
 	valid := c.checkWires()

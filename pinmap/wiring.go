@@ -78,13 +78,16 @@ const groundWires = 2
 // Generate matches module pins to board pins by signal. Bus and sideband lines go to the
 // board pin of the same signal; supply pins go to the board's rail of the same name, and a
 // standby pin to the main 3.3 V rail when the board has no standby rail (the reference bench
-// did that); two ground wires are added, same pin numbers preferred. Pins marked never-connect
-// are never used. When the module plugs straight onto the header the wiring lists the
-// connections the plug makes.
+// did that); two ground wires are added, same pin numbers preferred. Pins marked
+// never-connect are never used, and nothing is wired across buses (LPC to SPI). When the
+// module plugs straight onto the header the wiring lists the connections the plug makes.
 func Generate(s Setup) Wiring {
 	w := Wiring{Module: s.Module.ID, Board: s.Header.ID}
 	if s.Board != nil {
 		w.BoardID = s.Board.ID
+	}
+	if s.Module.Bus != s.Header.Bus {
+		return w // nothing to wire: Check says why
 	}
 	if s.directFit() {
 		for _, mp := range s.Module.Pins {

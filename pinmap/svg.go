@@ -1,0 +1,309 @@
+package pinmap
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"tpmbench/boards"
+)
+
+// Drawing constants, in pixels; scale is pixels per millimetre, so both headers are drawn to
+// the same scale.
+const (
+	svgScale   = 14.0 // px per mm
+	svgMargin  = 24.0
+	svgCharW   = 7.3 // width of one character of the 12 px monospace font
+	svgLineH   = 16.0
+	svgWireGap = 170.0 // room for the wires between the two label columns
+	svgPanelW  = 560.0
+	svgTitleH  = 64.0
+	svgWrapAt  = 74 // characters per line in the findings panel
+)
+
+// signalColours colours a wire by the module pin's signal.
+var signalColours = map[boards.Signal]string{
+	boards.LCLK:   "#e69f00",
+	boards.LFRAME: "#2ca02c",
+	boards.LRESET: "#9467bd",
+	boards.LAD0:   "#1f77b4",
+	boards.LAD1:   "#17becf",
+	boards.LAD2:   "#3949ab",
+	boards.LAD3:   "#00897b",
+	boards.SERIRQ: "#e377c2",
+	boards.LPCPD:  "#8c564b",
+	boards.CLKRUN: "#7f7f7f",
+	boards.V3V3:   "#d62728",
+	boards.V3V3SB: "#ff7f0e",
+	boards.V5:     "#b71c1c",
+	boards.GND:    "#202020",
+}
+
+func colourOf(s string) string {
+	if c, ok := signalColours[boards.Signal(s)]; ok {
+		return c
+	}
+	return "#9e9e9e"
+}
+
+var severityColours = map[Severity]string{Error: "#c62828", Warning: "#e65100", Info: "#1565c0"}
+
+// headerBox is one connector placed on the drawing.
+type headerBox struct {
+	c      *boards.Connector
+	x, y   float64 // top-left of the housing
+	pitch  float64 // px
+	lines  int     // pin pairs (or pins, for one row) from top to bottom
+	labelW [2]float64
+}
+
+func newHeaderBox(c *boards.Connector) *headerBox {
+	g := c.Geometry
+	hb := &headerBox{c: c, pitch: g.PitchMM * svgScale, lines: (len(c.Pins) + g.Rows - 1) / g.Rows}
+	for _, p := range c.Pins {
+		_, col := g.Position(p.Number)
+		w := float64(len([]rune(pinLabel(p)))) * svgCharW
+		hb.labelW[col] = max(hb.labelW[col], w)
+	}
+	return hb
+}
+
+func (hb *headerBox) width() float64  { return float64(hb.c.Geometry.Rows) * hb.pitch }
+func (hb *headerBox) height() float64 { return float64(hb.lines) * hb.pitch }
+
+// centre returns the centre of pin n.
+func (hb *headerBox) centre(n int) (float64, float64) {
+	line, col := hb.c.Geometry.Position(n)
+	return hb.x + (float64(col)+0.5)*hb.pitch, hb.y + (float64(line)+0.5)*hb.pitch
+}
+
+// exit returns where a wire to pin n leaves the housing towards the wires (the right edge of
+// the module, the left edge of the board) and the path segment between that point and the
+// pin: "M pin L exit" for the module, "L pin" appended after the curve for the board. Pins of
+// the column away from the wires leave between two pins of the near column, half a pitch
+// below their own line, so they cross neither a pin nor a label.
+func (hb *headerBox) exit(n int, module bool) (x, y float64, seg string) {
+	cx, cy := hb.centre(n)
+	_, col := hb.c.Geometry.Position(n)
+	far := hb.c.Geometry.Rows == 2 && (col == 0) == module
+	edge := hb.x + hb.width()
+	if !module {
+		edge = hb.x
+	}
+	x, y = edge, cy
+	if far {
+		y = cy + hb.pitch/2
+	}
+	if module {
+		return x, y, fmt.Sprintf("M%.1f %.1fL%.1f %.1f", cx, cy, x, y)
+	}
+	return x, y, fmt.Sprintf("L%.1f %.1f", cx, cy)
+}
+
+func pinLabel(p boards.Pin) string { return fmt.Sprintf("%d %s", p.Number, p.Name()) }
+
+type svgWriter struct {
+	b strings.Builder
+}
+
+func (s *svgWriter) printf(format string, a ...any) { fmt.Fprintf(&s.b, format, a...) }
+
+func esc(t string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(t)
+}
+
+// WriteSVG draws the wiring: both connectors to scale as seen from above, pin 1 square, keys
+// crossed, never-connect pins red, each wire coloured by its signal (dashed when a check
+// found an error on it), and beside it the wire list and the findings.
+func (r *Report) WriteSVG(w io.Writer) error {
+	mod, hdr := newHeaderBox(r.Setup.Module), newHeaderBox(r.Setup.Header)
+	mod.x = svgMargin + mod.labelW[0] + 8
+	mod.y = svgTitleH + 52
+	hdr.x = mod.x + mod.width() + mod.labelW[1] + 16 + svgWireGap + hdr.labelW[0] + 8
+	if hdr.c.Geometry.Rows == 1 {
+		hdr.x = mod.x + mod.width() + mod.labelW[1] + 16 + svgWireGap
+	}
+	hdr.y = mod.y
+	rightLabels := hdr.labelW[1]
+	if hdr.c.Geometry.Rows == 1 {
+		rightLabels = hdr.labelW[0]
+	}
+	panelX := hdr.x + hdr.width() + rightLabels + 40
+	panel := r.panelLines()
+	width := panelX + svgPanelW + svgMargin
+	height := max(mod.y+max(mod.height(), hdr.height())+90, svgTitleH+float64(len(panel))*svgLineH+2*svgMargin)
+
+	s := &svgWriter{}
+	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="12">`+"\n", width, height, width, height)
+	s.printf(`<title>%s</title>`+"\n", esc(r.Title()))
+	s.printf(`<rect width="100%%" height="100%%" fill="#ffffff"/>` + "\n")
+	s.printf(`<text x="%.0f" y="%.0f" font-size="18" font-weight="bold">Wiring %s</text>`+"\n", svgMargin, svgMargin+8, esc(r.Title()))
+	for i, line := range strings.Split(r.Subtitle(), "\n") {
+		s.printf(`<text x="%.0f" y="%.0f" fill="#444">%s</text>`+"\n", svgMargin, svgMargin+30+float64(i)*svgLineH, esc(line))
+	}
+	s.header(mod, "module "+r.Setup.Module.ID, true)
+	s.header(hdr, "board "+r.Setup.Target(), false)
+	r.drawWires(s, mod, hdr)
+	s.pins(mod)
+	s.pins(hdr)
+	s.labels(mod, true)
+	s.labels(hdr, false)
+	legendY := mod.y + max(mod.height(), hdr.height()) + 50
+	s.printf(`<text x="%.0f" y="%.0f" fill="#444">Seen from above, to scale (%.0f px/mm).</text>`+"\n", svgMargin, legendY, svgScale)
+	s.printf(`<text x="%.0f" y="%.0f" fill="#444">■ pin 1   ✕ key (no pin)   red ! never connect   dashed wire: error</text>`+"\n", svgMargin, legendY+svgLineH)
+	for i, pl := range panel {
+		s.printf(`<text x="%.0f" y="%.0f"%s>%s</text>`+"\n", panelX+pl.indent, svgTitleH+svgMargin+float64(i)*svgLineH, pl.attrs, esc(pl.text))
+		if pl.swatch != "" {
+			s.printf(`<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="%s" stroke-width="4" stroke-linecap="round"/>`+"\n",
+				panelX, svgTitleH+svgMargin+float64(i)*svgLineH-4, panelX+18, svgTitleH+svgMargin+float64(i)*svgLineH-4, pl.swatch)
+		}
+	}
+	s.printf("</svg>\n")
+	_, err := io.WriteString(w, s.b.String())
+	return err
+}
+
+func (s *svgWriter) header(hb *headerBox, title string, module bool) {
+	g := hb.c.Geometry
+	fill := "#37474f" // board: dark housing of a male header
+	if module {
+		fill = "#1b5e20" // module: green PCB with its socket
+	}
+	if g.Footprint == "holes" {
+		fill = "#2e7d32"
+	}
+	pad := hb.pitch * 0.15
+	s.printf(`<text x="%.1f" y="%.1f" font-weight="bold" text-anchor="middle">%s</text>`+"\n", hb.x+hb.width()/2, hb.y-22, esc(title))
+	s.printf(`<text x="%.1f" y="%.1f" fill="#555" text-anchor="middle">%s, %dx%d, %.2f mm</text>`+"\n", hb.x+hb.width()/2, hb.y-8, esc(g.Gender), g.Rows, g.Cols, g.PitchMM)
+	s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="3" fill="%s"/>`+"\n", hb.x-pad, hb.y-pad, hb.width()+2*pad, hb.height()+2*pad, fill)
+}
+
+func (s *svgWriter) pins(hb *headerBox) {
+	r := hb.pitch * 0.33
+	for _, p := range hb.c.Pins {
+		cx, cy := hb.centre(p.Number)
+		switch {
+		case p.Signal == boards.KEY:
+			s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#ffffff" stroke-dasharray="2 2"/>`+"\n", cx-r, cy-r, 2*r, 2*r)
+			s.printf(`<path d="M%.1f %.1fL%.1f %.1fM%.1f %.1fL%.1f %.1f" stroke="#ffffff" stroke-width="2"/>`+"\n", cx-r, cy-r, cx+r, cy+r, cx-r, cy+r, cx+r, cy-r)
+		case p.Number == 1:
+			s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#ffd54f" stroke="#000" stroke-width="1"/>`+"\n", cx-r, cy-r, 2*r, 2*r)
+		case p.Never != "":
+			s.printf(`<circle cx="%.1f" cy="%.1f" r="%.1f" fill="#e53935" stroke="#ffffff" stroke-width="1.5"/>`+"\n", cx, cy, r)
+			s.printf(`<text x="%.1f" y="%.1f" fill="#ffffff" font-weight="bold" text-anchor="middle">!</text>`+"\n", cx, cy+4)
+		default:
+			s.printf(`<circle cx="%.1f" cy="%.1f" r="%.1f" fill="#ffd54f" stroke="#000" stroke-width="1"/>`+"\n", cx, cy, r)
+		}
+	}
+}
+
+// labels writes each pin's number and signal outside the housing: column 0 to the left,
+// column 1 to the right; for a single row, on the side facing away from the wires.
+func (s *svgWriter) labels(hb *headerBox, module bool) {
+	gap := hb.pitch*0.15 + 6
+	for _, p := range hb.c.Pins {
+		_, col := hb.c.Geometry.Position(p.Number)
+		_, cy := hb.centre(p.Number)
+		left := col == 0
+		if hb.c.Geometry.Rows == 1 {
+			left = module
+		}
+		colour := "#000"
+		if p.Never != "" {
+			colour = "#c62828"
+		} else if p.Signal == boards.KEY || p.Signal == boards.NC {
+			colour = "#888"
+		}
+		x, anchor := hb.x+hb.width()+gap, "start"
+		if left {
+			x, anchor = hb.x-gap, "end"
+		}
+		// A label on the side the wires leave from sits just above its own wire.
+		y := cy + 4
+		if hb.c.Geometry.Rows == 2 && left != module {
+			y = cy - 5
+		}
+		s.printf(`<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s" stroke="#fff" stroke-width="3" paint-order="stroke">%s</text>`+"\n",
+			x, y, anchor, colour, esc(pinLabel(p)))
+	}
+}
+
+func (r *Report) drawWires(s *svgWriter, mod, hdr *headerBox) {
+	bad := map[[2]int]bool{}
+	for _, f := range r.Findings {
+		if f.Severity != Error {
+			continue
+		}
+		for _, m := range f.ModulePins {
+			for _, b := range f.BoardPins {
+				bad[[2]int{m, b}] = true
+			}
+		}
+	}
+	for _, w := range r.Wiring.Wires {
+		if _, ok := r.Setup.Module.Pin(w.ModulePin); !ok {
+			continue
+		}
+		if _, ok := r.Setup.Header.Pin(w.BoardPin); !ok {
+			continue
+		}
+		mx, my, mpath := mod.exit(w.ModulePin, true)
+		bx, by, bpath := hdr.exit(w.BoardPin, false)
+		dx := (bx - mx) * 0.45
+		dash := ""
+		if bad[[2]int{w.ModulePin, w.BoardPin}] {
+			dash = ` stroke-dasharray="8 5"`
+		}
+		s.printf(`<path d="%sC%.1f %.1f %.1f %.1f %.1f %.1f%s" fill="none" stroke="%s" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round" opacity="0.9"%s><title>%d → %d %s</title></path>`+"\n",
+			mpath, mx+dx, my, bx-dx, by, bx, by, bpath, colourOf(w.Signal), dash, w.ModulePin, w.BoardPin, esc(w.Signal))
+	}
+}
+
+type panelLine struct {
+	text   string
+	attrs  string
+	indent float64
+	swatch string
+}
+
+// panelLines is the text beside the drawing: the wire list, then the findings.
+func (r *Report) panelLines() []panelLine {
+	var ls []panelLine
+	ls = append(ls, panelLine{text: "Wires (module pin → board pin)", attrs: ` font-weight="bold"`})
+	rows := r.Rows()
+	for i, w := range r.Wiring.Wires {
+		t := fmt.Sprintf("%2s → %-2s %s", rows[i].ModulePin, rows[i].BoardPin, rows[i].ModuleName)
+		if rows[i].BoardName != rows[i].ModuleName {
+			t += " → " + rows[i].BoardName
+		}
+		ls = append(ls, panelLine{text: t, indent: 26, swatch: colourOf(w.Signal)})
+	}
+	ls = append(ls, panelLine{}, panelLine{text: r.Summary(), attrs: ` font-weight="bold"`})
+	for _, f := range r.Findings {
+		colour := severityColours[f.Severity]
+		ls = append(ls, panelLine{})
+		head := true
+		for _, l := range strings.Split(wrap(fmt.Sprintf("%s [%s] %s", strings.ToUpper(f.Severity.String()), f.Code, f.Message), svgWrapAt), "\n") {
+			attrs := fmt.Sprintf(` fill="%s"`, colour)
+			if head {
+				attrs += ` font-weight="bold"`
+			}
+			ls = append(ls, panelLine{text: l, attrs: attrs})
+			head = false
+		}
+		if pins := pinsText(f); pins != "" {
+			ls = append(ls, panelLine{text: "pins: " + pins, indent: 16, attrs: ` fill="#444"`})
+		}
+		if f.Fix != "" {
+			for i, l := range strings.Split(wrap("fix: "+f.Fix, svgWrapAt-2), "\n") {
+				ind := 16.0
+				if i > 0 {
+					ind = 16 + 5*svgCharW
+				}
+				ls = append(ls, panelLine{text: l, indent: ind, attrs: ` fill="#444"`})
+			}
+		}
+	}
+	return slices.Clip(ls)
+}

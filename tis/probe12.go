@@ -37,7 +37,7 @@ func (p *prober) run12() error {
 
 // startup12 applies the startup policy. It returns whether the TPM is started.
 func (p *prober) startup12() (bool, error) {
-	s := &StartupReport{Policy: p.opts.Startup.String()}
+	s := &StartupReport{Policy: p.opts.Startup.String(), Command: "TPM_Startup(ST_CLEAR)"}
 	p.r.Startup = s
 	if p.opts.Startup == StartupAlways {
 		return p.issueStartup12(s)

@@ -26,7 +26,7 @@ func (p *prober) run20() error {
 }
 
 func (p *prober) startup20() (bool, error) {
-	s := &StartupReport{Policy: p.opts.Startup.String()}
+	s := &StartupReport{Policy: p.opts.Startup.String(), Command: "TPM2_Startup(SU_CLEAR)"}
 	p.r.Startup = s
 	if p.opts.Startup == StartupAlways {
 		if ok, err := p.issueStartup20(s); !ok || err != nil {

@@ -93,7 +93,8 @@ type DurationsReport struct {
 // StartupReport says what the probe did about TPM_Startup.
 type StartupReport struct {
 	Policy         string `json:"policy"`          // auto, always or never
-	Issued         bool   `json:"issued"`          // the probe sent TPM_Startup(ST_CLEAR) / TPM2_Startup(SU_CLEAR)
+	Command        string `json:"command"`         // TPM_Startup(ST_CLEAR) or TPM2_Startup(SU_CLEAR)
+	Issued         bool   `json:"issued"`          // the probe sent Command
 	Result         string `json:"result"`          // return code of the Startup the probe sent
 	AlreadyStarted bool   `json:"already_started"` // something else had started the TPM before the probe
 	Started        bool   `json:"started"`         // the TPM is started now
@@ -212,7 +213,7 @@ func (s *StartupReport) describe() string {
 	case s.Issued && s.AlreadyStarted:
 		return fmt.Sprintf("already started (Startup answered %s; policy %s)", s.Result, s.Policy)
 	case s.Issued:
-		return fmt.Sprintf("issued TPM_Startup(ST_CLEAR): %s (policy %s)", s.Result, s.Policy)
+		return fmt.Sprintf("issued %s: %s (policy %s)", s.Command, s.Result, s.Policy)
 	case s.Started:
 		return fmt.Sprintf("already started (policy %s)", s.Policy)
 	}

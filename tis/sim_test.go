@@ -14,6 +14,7 @@ import (
 
 	"tpmbench/lpcsim"
 	"tpmbench/lpcsim/engine/tpm12"
+	"tpmbench/lpcsim/engine/tpm20"
 	"tpmbench/lpcsim/scenario"
 	"tpmbench/lpcsim/tisdev"
 	"tpmbench/tis"
@@ -42,6 +43,18 @@ func deviceBench(t testing.TB, p tisdev.Personality, opts ...tpm12.Option) *lpcs
 	t.Helper()
 	eng := tpm12.New(opts...)
 	b, err := lpcsim.New(lpcsim.Config{Profile: lpcsim.APU, TPM: tisdev.New(p, eng), Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// tpm20Bench builds an APU bench with the Infineon SLB9665 (TPM 2.0 on TIS 1.3, INTERFACE_ID
+// all ones) and the built-in TPM 2.0 engine.
+func tpm20Bench(t testing.TB) *lpcsim.Bench {
+	t.Helper()
+	eng := tpm20.New()
+	b, err := lpcsim.New(lpcsim.Config{Profile: lpcsim.APU, TPM: tisdev.New(tisdev.SLB9665(), eng), Engine: eng})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +127,43 @@ func TestProbeDefaultScenario(t *testing.T) {
 	}
 	golden(t, "default.txt", text.Bytes())
 	golden(t, "default.json", js.Bytes())
+}
+
+// TestProbeTPM20 probes the TPM 2.0 bench: detected as 2.0 although INTERFACE_ID reads all
+// ones (TIS 1.3), started with TPM2_Startup after TPM_RC_INITIALIZE, fixed properties read.
+func TestProbeTPM20(t *testing.T) {
+	b := tpm20Bench(t)
+	conn, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{})
+	if err != nil {
+		t.Fatalf("Probe: %v", err)
+	}
+	conn.Release()
+	if rep.Family != "2.0" || rep.Interface != "TIS 1.3 for TPM 2.0" || uint32(rep.InterfaceID) != 0xFFFFFFFF {
+		t.Errorf("family %s interface %q id %#x", rep.Family, rep.Interface, uint32(rep.InterfaceID))
+	}
+	if !rep.Startup.Issued || rep.Startup.AlreadyStarted || rep.SelfTest != "passed" {
+		t.Errorf("startup %+v self-test %q", *rep.Startup, rep.SelfTest)
+	}
+	if rep.Version == nil || rep.Version.TPMVendorID != "IFX" || rep.Version.TPMVersion != "2.0" {
+		t.Errorf("version %+v", rep.Version)
+	}
+	wantLog := []string{"2.0 TPM (device-id 0x1A, rev-id 16)", "A TPM error (256) occurred attempting the self test", "Issuing TPM_STARTUP"}
+	if strings.Join(rep.Log, "\n") != strings.Join(wantLog, "\n") {
+		t.Errorf("log %q, want %q", rep.Log, wantLog)
+	}
+	var text bytes.Buffer
+	rep.WriteText(&text)
+	golden(t, "tpm20.txt", text.Bytes())
+
+	// A second probe finds it started: the fact is reported, nothing fails.
+	conn, rep, err = tis.Probe(context.Background(), b.Host, tis.Options{Startup: tis.StartupAlways})
+	if err != nil {
+		t.Fatalf("second Probe: %v", err)
+	}
+	conn.Release()
+	if !rep.Startup.AlreadyStarted || !rep.Startup.Issued {
+		t.Errorf("second probe startup %+v, want already started", *rep.Startup)
+	}
 }
 
 // TestStartupPolicies runs the three policies on an un-started and on a started TPM 1.2.

@@ -49,9 +49,15 @@ type Bench struct {
 	board    uint32 // lines as the host sees them this clock
 	module   uint32 // lines as the module sees them this clock
 	boardPs  []*port
-	modPs    []*port
-	irq      *serirq
-	vcd      *VCD
+	tpmPort  *port // the module's TPM-cycle decoder, nil without a TPM
+	irqHost  uint32
+	// Copies of the wire topology's fast path, read every clock.
+	fast      bool
+	fastConn  uint32
+	fastClock bool
+	powered   bool
+	irq       *serirq
+	vcd       *VCD
 }
 
 // New builds a bench from cfg and takes it through power-on: LRESET# held
@@ -69,17 +75,21 @@ func New(cfg Config) (*Bench, error) {
 		return nil, err
 	}
 	b := &Bench{
-		Engine: cfg.Engine,
-		Wires:  ws,
-		Faults: append([]Fault(nil), cfg.Faults...),
-		w:      w,
-		board:  lineMask,
-		module: lineMask,
+		Engine:    cfg.Engine,
+		Wires:     ws,
+		Faults:    append([]Fault(nil), cfg.Faults...),
+		w:         w,
+		fast:      w.straight,
+		fastConn:  w.conn,
+		fastClock: w.conn&bitClock != 0,
+		powered:   w.powered,
+		board:     lineMask,
+		module:    lineMask,
 	}
 	b.Host = &Host{b: b, prof: cfg.Profile}
 	if cfg.TPM != nil {
 		b.TPM = NewTPMTarget(cfg.TPM)
-		b.modPs = append(b.modPs, &port{t: b.TPM})
+		b.tpmPort = &port{t: b.TPM}
 	}
 	for _, t := range cfg.Board {
 		if t == nil {
@@ -144,11 +154,15 @@ func (b *Bench) SetRegLog(w io.Writer) { b.Host.regLog = w }
 // samples them at the rising edge and decides its next drive.
 func (b *Bench) tick() {
 	b.clock++
-	lowB := b.hostBus | b.hostCtl | b.boardLow
-	if b.irq != nil {
-		lowB |= b.irq.hostLow
+	lowB := b.hostBus | b.hostCtl | b.boardLow | b.irqHost
+	var bv, mv uint32
+	edge := b.fastClock
+	if b.fast {
+		bv = ^(lowB | b.modLow&b.fastConn) & lineMask
+		mv = ^(b.modLow | lowB&b.fastConn) & lineMask
+	} else {
+		bv, mv, edge = b.w.resolve(lowB, b.modLow)
 	}
-	bv, mv, edge := b.w.resolve(lowB, b.modLow)
 	b.board, b.module = bv, mv
 	if b.vcd != nil {
 		b.vcd.clock(b.clock, bv, mv, edge && b.w.powered)
@@ -161,11 +175,11 @@ func (b *Bench) tick() {
 		}
 		b.boardLow = low
 	}
-	if edge && b.w.powered {
+	if edge && b.powered {
 		low := uint32(0)
-		for _, p := range b.modPs {
+		if p := b.tpmPort; p != nil {
 			p.step(mv)
-			low |= p.low
+			low = p.low
 		}
 		if b.irq != nil {
 			b.irq.stepDevice(mv)
@@ -175,5 +189,6 @@ func (b *Bench) tick() {
 	}
 	if b.irq != nil {
 		b.irq.stepHost(bv)
+		b.irqHost = b.irq.hostLow
 	}
 }

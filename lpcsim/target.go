@@ -45,11 +45,18 @@ type (
 // SERIRQ frame the host wrote to TPM_INT_VECTOR.
 type TPMTarget struct {
 	Dev    TISDevice
+	dec    decoder    // Dev's own address decode, if it has one
+	long   longWaiter // Dev's wait-SYNC kind, if it says
 	vector uint8
 }
 
 // NewTPMTarget returns the TPM-cycle adapter around dev.
-func NewTPMTarget(dev TISDevice) *TPMTarget { return &TPMTarget{Dev: dev} }
+func NewTPMTarget(dev TISDevice) *TPMTarget {
+	t := &TPMTarget{Dev: dev}
+	t.dec, _ = dev.(decoder)
+	t.long, _ = dev.(longWaiter)
+	return t
+}
 
 // Claims implements Target: TPM cycles the device decodes (localities 0-4
 // when it does not say).
@@ -57,16 +64,15 @@ func (t *TPMTarget) Claims(k Kind, addr uint32) bool {
 	if k != KindTPM {
 		return false
 	}
-	if d, ok := t.Dev.(decoder); ok {
-		return d.Decodes(uint16(addr))
+	if t.dec != nil {
+		return t.dec.Decodes(uint16(addr))
 	}
 	return addr>>12 <= 4
 }
 
 // LongWait implements Target.
 func (t *TPMTarget) LongWait() bool {
-	l, ok := t.Dev.(longWaiter)
-	return ok && l.LongWait()
+	return t.long != nil && t.long.LongWait()
 }
 
 // Waits implements Target.

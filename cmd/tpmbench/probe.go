@@ -172,8 +172,11 @@ report); 1 when no TPM answered or the probe could not complete, with a diagnosi
 				fmt.Fprintln(e.stdout)
 				res.WriteText(e.stdout)
 				if res.Sim != nil {
-					fmt.Fprintf(e.stdout, "simulated bus time: %v (%d LCLK, %d LPC cycles, %d aborted)\n",
-						res.Sim.BusTime(), res.Sim.Clocks, res.Sim.Cycles, res.Sim.Aborts)
+					fmt.Fprintf(e.stdout, "simulated bus time: %v (%d LCLK, %d LPC cycles, %d aborted; scenario %s, host profile %s)\n",
+						res.Sim.BusTime(), res.Sim.Clocks, res.Sim.Cycles, res.Sim.Aborts, res.Sim.Scenario, res.Sim.Host)
+					if res.Sim.HostNote != "" {
+						fmt.Fprintf(e.stdout, "note: %s\n", res.Sim.HostNote)
+					}
 				}
 			}
 			if perr != nil {
@@ -197,6 +200,9 @@ type simStats struct {
 	Cycles   uint64 `json:"lpc_cycles"`
 	Aborts   uint64 `json:"aborted_cycles"`
 	TimePS   uint64 `json:"bus_time_ps"`
+	Host     string `json:"host_profile"`
+	// HostNote says what the host-bridge profile does to TPM cycles when that matters.
+	HostNote string `json:"host_note,omitempty"`
 }
 
 // BusTime returns the simulated bus time.
@@ -204,7 +210,7 @@ func (s simStats) BusTime() time.Duration { return time.Duration(s.TimePS / 1000
 
 func (s simStats) since(start simStats) simStats {
 	return simStats{Scenario: s.Scenario, Clocks: s.Clocks - start.Clocks, Cycles: s.Cycles - start.Cycles,
-		Aborts: s.Aborts - start.Aborts, TimePS: s.TimePS - start.TimePS}
+		Aborts: s.Aborts - start.Aborts, TimePS: s.TimePS - start.TimePS, Host: s.Host, HostNote: s.HostNote}
 }
 
 // defaultScenario is the simulated bench probed when no target is given: the reference bench.
@@ -246,7 +252,15 @@ func openSim(name string) (*simTarget, error) {
 
 func (s *simTarget) stats() simStats {
 	h := s.bench.Host.Stats()
-	return simStats{Scenario: s.name, Clocks: h.Clocks, Cycles: h.Cycles, Aborts: h.Aborts, TimePS: s.bench.Time()}
+	prof := s.bench.Host.Profile()
+	st := simStats{Scenario: s.name, Clocks: h.Clocks, Cycles: h.Cycles, Aborts: h.Aborts, TimePS: s.bench.Time(), Host: prof.Name}
+	if !prof.TPMCycles {
+		st.HostNote = fmt.Sprintf("host profile %s forwards 0xFED40000-0xFED44FFF as plain memory cycles, which a TPM ignores", prof.Name)
+		if prof.Hypothesis {
+			st.HostNote += " (a hypothesis, not documented chipset behaviour)"
+		}
+	}
+	return st
 }
 
 // close stops the engine behind the bench when it holds a process (swtpm).

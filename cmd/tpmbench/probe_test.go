@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestProbeDefault: the bare command probes the reference bench and prints the reference
+// write-up's three kernel lines in order, then the report.
+func TestProbeDefault(t *testing.T) {
+	out, errOut, code := runCmd(t, "probe")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s\nstdout %s", code, errOut, out)
+	}
+	at := -1
+	for _, want := range []string{"1.2 TPM (device-id 0xB, rev-id 16)", "Issuing TPM_STARTUP", "TPM is disabled/deactivated (0x7)"} {
+		i := strings.Index(out, want)
+		if i <= at {
+			t.Fatalf("%q missing or out of order in:\n%s", want, out)
+		}
+		at = i
+	}
+	for _, want := range []string{"Infineon", "SLB9635", "enabled:          no", "simulated bus time:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestProbeJSON: --json carries the report, the kernel lines and the simulated bus time.
+func TestProbeJSON(t *testing.T) {
+	out12, errOut, code := runCmd(t, "probe", "--json")
+	if code != exitOK {
+		t.Fatalf("1.2: exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Family   string   `json:"family"`
+		DIDVID   string   `json:"did_vid"`
+		Log      []string `json:"log"`
+		Complete bool     `json:"complete"`
+		Sim      struct {
+			BusTimePS uint64 `json:"bus_time_ps"`
+		} `json:"sim"`
+	}
+	if err := json.Unmarshal([]byte(out12), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Family != "1.2" || r.DIDVID != "0x000b15d1" || !r.Complete || len(r.Log) != 3 || r.Sim.BusTimePS == 0 {
+		t.Errorf("JSON report %+v", r)
+	}
+}
+
+func TestProbeUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"probe", "--startup", "sometimes"}, "--startup"},
+		{[]string{"probe", "--locality", "5"}, "--locality"},
+		{[]string{"probe", "--mmio", "--sim=default"}, "exclude"},
+		{[]string{"probe", "--mmio", "default"}, "--mmio"},
+		{[]string{"probe", "--force"}, "--force"},
+		{[]string{"probe", "--timeout-scale", "0"}, "--timeout-scale"},
+		{[]string{"probe", "--sim", "no-such-bench"}, "no built-in scenario"},
+		{[]string{"probe", "no-such-bench"}, "no built-in scenario"},
+		{[]string{"version", "--mmio", "default"}, "--mmio"},
+		{[]string{"nv", "list", "--startup", "x"}, "--startup"},
+	}
+	for _, tt := range tests {
+		_, errOut, code := runCmd(t, tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestProbeScenarioFile probes a scenario given as a file.
+func TestProbeScenarioFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mine.yaml")
+	yaml := "name: mine\nboard: apu1d\nmodule: asus-tpm-20-1\npersonality: slb9635\nengine: tpm12\nhost: apu\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmd(t, "probe", "--sim", path)
+	if code != exitOK || !strings.Contains(out, "Issuing TPM_STARTUP") {
+		t.Errorf("exit %d, stderr %s, stdout %s", code, errOut, out)
+	}
+}
+
+// TestProbeBrokenBenches: every built-in fault scenario ends (no hang), and a failed probe
+// exits 1 with a diagnosis naming likely causes.
+func TestProbeBrokenBenches(t *testing.T) {
+	for _, name := range []string{"fault-missing-lclk", "fault-missing-3v3", "fault-missing-gnd", "fault-lreset-held", "fault-open-lad2", "fault-swap-lad0-lad1"} {
+		out, errOut, code := runCmd(t, "probe", "--sim", name)
+		if code != exitBench {
+			t.Errorf("%s: exit %d, want 1\n%s", name, code, out)
+			continue
+		}
+		if !strings.Contains(out, "diagnosis:") || !strings.Contains(out, "likely causes:") || !strings.Contains(errOut, "probe failed") {
+			t.Errorf("%s: no diagnosis:\n%s\n%s", name, out, errOut)
+		}
+	}
+}
+
+// TestTraceRegs logs every register access before the kernel lines.
+func TestTraceRegs(t *testing.T) {
+	out, _, code := runCmd(t, "probe", "--trace-regs")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	first := strings.SplitN(out, "\n", 2)[0]
+	if !strings.HasPrefix(first, "tis: read  reg 0x0f00 DID_VID_0") {
+		t.Errorf("first line %q, want the DID_VID read", first)
+	}
+	if n := strings.Count(out, "\ntis: "); n < 100 {
+		t.Errorf("only %d traced accesses", n)
+	}
+}

@@ -38,6 +38,7 @@ type TISDevice interface {
 type (
 	decoder    interface{ Decodes(addr uint16) bool }
 	longWaiter interface{ LongWait() bool }
+	vectorer   interface{ IntVector() uint8 }
 )
 
 // TPMTarget answers TPM locality cycles (START 0101) for localities 0-4 with
@@ -47,6 +48,7 @@ type TPMTarget struct {
 	Dev    TISDevice
 	dec    decoder    // Dev's own address decode, if it has one
 	long   longWaiter // Dev's wait-SYNC kind, if it says
+	vec    vectorer   // Dev's INT_VECTOR, if it tells
 	vector uint8
 }
 
@@ -55,6 +57,7 @@ func NewTPMTarget(dev TISDevice) *TPMTarget {
 	t := &TPMTarget{Dev: dev}
 	t.dec, _ = dev.(decoder)
 	t.long, _ = dev.(longWaiter)
+	t.vec, _ = dev.(vectorer)
 	return t
 }
 
@@ -97,10 +100,15 @@ func (t *TPMTarget) Reset() {
 	t.Dev.Reset()
 }
 
-// IRQ reports the SERIRQ frame the TPM signals in (0 = none) and whether its
-// interrupt is asserted.
-func (t *TPMTarget) IRQ() (frame int, asserted bool) {
-	return int(t.vector), t.vector != 0 && t.Dev.IRQ()
+// IRQ reports the IRQ number whose SERIRQ frame the TPM uses (its
+// INT_VECTOR; 0 = none) and whether it drives that frame low (an interrupt
+// pending with the low-level polarity a TIS TPM must support).
+func (t *TPMTarget) IRQ() (irq int, low bool) {
+	v := t.vector
+	if t.vec != nil {
+		v = t.vec.IntVector() & 0xF
+	}
+	return int(v), v != 0 && t.Dev.IRQ()
 }
 
 // ScratchIO is a bank of plain read/write I/O ports with no side effects,

@@ -135,8 +135,9 @@ func TestLookupErrors(t *testing.T) {
 		{func() error { _, _, err := db.Resolve("apu1x"); return err }, "apu1"},
 		{func() error { _, err := db.Connector("pcengines-lpc-2x11"); return err }, "pcengines-lpc-2x10"},
 		{func() error { _, err := db.Module("asus-tpm-20"); return err }, "asus-tpm-20-1"},
-		{func() error { _, err := db.Module("pcengines-lpc-2x10"); return err }, "pcengines-tpm1a"},
-		{func() error { _, _, err := db.ResolveHeader("asus-tpm-20-1"); return err }, "is a module"},
+		{func() error { _, err := db.Module("pcengines-lpc-2x10"); return err }, "is a board header"},
+		{func() error { _, err := db.Module("apu1d"); return err }, "is a board"},
+		{func() error { _, _, err := db.ResolveHeader("asus-tpm-20-1"); return err }, "is a TPM module"},
 		{func() error { _, err := db.Board("alix3"); return err }, "alix3d2"},
 	}
 	for i, tt := range tests {

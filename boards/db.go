@@ -31,11 +31,15 @@ type NotFoundError struct {
 	ID      string   // the id asked for
 	Suggest []string // known ids close to ID
 	Known   []string // all known ids of that kind
+	Hint    string   // what to do instead, when known
 }
 
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "boards: no %s %q", e.What, e.ID)
+	if e.Hint != "" {
+		fmt.Fprintf(&b, ": %s", e.Hint)
+	}
 	if len(e.Suggest) > 0 {
 		fmt.Fprintf(&b, "; did you mean %s?", strings.Join(e.Suggest, " or "))
 	}
@@ -209,7 +213,13 @@ func (db *DB) Connector(id string) (*Connector, error) {
 func (db *DB) Module(id string) (*Connector, error) {
 	known := db.connectorIDs(RoleModule)
 	c, ok := db.conn[id]
-	if !ok || c.Role != RoleModule {
+	switch {
+	case ok && c.Role != RoleModule:
+		return nil, &NotFoundError{What: "module", ID: id, Known: known, Hint: id + " is a board header; name the TPM module first"}
+	case !ok:
+		if _, isBoard := db.board[id]; isBoard {
+			return nil, &NotFoundError{What: "module", ID: id, Known: known, Hint: id + " is a board; name the TPM module first, then the board"}
+		}
 		return nil, &NotFoundError{What: "module", ID: id, Suggest: Suggest(id, known), Known: known}
 	}
 	return c, nil
@@ -245,14 +255,18 @@ func (db *DB) Resolve(id string) (*Connector, *Board, error) {
 	return nil, nil, &NotFoundError{What: "connector or board", ID: id, Suggest: Suggest(id, append(slices.Clone(known), db.aliases()...)), Known: known}
 }
 
-// ResolveHeader is Resolve for the board side of a wiring: module connectors are refused.
+// ResolveHeader is Resolve for the board side of a wiring: only boards and headers are
+// accepted, and only they are suggested.
 func (db *DB) ResolveHeader(id string) (*Connector, *Board, error) {
 	c, b, err := db.Resolve(id)
-	if err == nil && c.Role == RoleModule {
-		known := append(db.boardIDs(), db.connectorIDs(RoleHeader)...)
-		return nil, nil, &NotFoundError{What: "board or header (" + id + " is a module)", ID: id, Known: known}
+	if err == nil && c.Role != RoleModule {
+		return c, b, nil
 	}
-	return c, b, err
+	known := append(db.boardIDs(), db.connectorIDs(RoleHeader)...)
+	if err == nil {
+		return nil, nil, &NotFoundError{What: "board or header", ID: id, Known: known, Hint: id + " is a TPM module; name it first, as the module"}
+	}
+	return nil, nil, &NotFoundError{What: "board or header", ID: id, Suggest: Suggest(id, append(slices.Clone(known), db.aliases()...)), Known: known}
 }
 
 // Suggest returns the known names closest to name (edit distance, or one containing the

@@ -307,3 +307,6 @@ func (r *Report) panelLines() []panelLine {
 	}
 	return slices.Clip(ls)
 }
+
+// Colour returns the colour (#rrggbb) the drawings give a signal's wire.
+func Colour(signal string) string { return colourOf(signal) }

@@ -37,11 +37,11 @@ type Setup struct {
 func Resolve(db *boards.DB, moduleID, boardID string) (Setup, error) {
 	m, err := db.Module(moduleID)
 	if err != nil {
-		return Setup{}, fmt.Errorf("pinmap: module: %w", err)
+		return Setup{}, fmt.Errorf("pinmap: %w", err)
 	}
 	h, b, err := db.ResolveHeader(boardID)
 	if err != nil {
-		return Setup{}, fmt.Errorf("pinmap: board: %w", err)
+		return Setup{}, fmt.Errorf("pinmap: %w", err)
 	}
 	return Setup{Module: m, Header: h, Board: b}, nil
 }

@@ -14,7 +14,11 @@ var maxClocksPerByte = uint64(APU.StartClocks + 9 + 2 + 2 + APU.WaitLimit + APU.
 
 func TestEveryFaultEndsBounded(t *testing.T) {
 	for _, mode := range []SerIRQMode{SerIRQOff, SerIRQContinuous} {
-		for _, f := range SingleLineFaults() {
+		faults := SingleLineFaults()
+		for _, pair := range [][2]Signal{{LAD0, LAD1}, {LAD2, LAD3}, {LAD0, LFRAME}, {LFRAME, LRESET}, {LCLK, LAD0}, {SERIRQ, LFRAME}} {
+			faults = append(faults, Fault{Kind: Bridge, Line: pair[0], Other: pair[1]}, Fault{Kind: Swap, Line: pair[0], Other: pair[1]})
+		}
+		for _, f := range faults {
 			t.Run(mode.String()+"/"+f.String(), func(t *testing.T) {
 				b, err := New(Config{Profile: APU, Faults: []Fault{f}, TPM: tisdev.New(tisdev.SLB9635(), nil), SerIRQ: mode})
 				if err != nil {

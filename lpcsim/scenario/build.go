@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"tpmbench/boards"
 	"tpmbench/lpcsim"
@@ -32,15 +33,9 @@ func BuildWith(s *Scenario, o Options) (*lpcsim.Bench, error) {
 			return nil, fmt.Errorf("scenario: %w", err)
 		}
 	}
-	setup, err := pinmap.Resolve(db, s.Module, s.Board)
+	wiring, err := s.wiring(db)
 	if err != nil {
-		return nil, s.errAt("board", fmt.Sprintf("%v", err))
-	}
-	wiring := pinmap.Generate(setup)
-	if len(s.Wires) > 0 {
-		if wiring, err = s.pinWiring(setup); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	prof, err := lpcsim.LookupProfile(s.Host)
 	if err != nil {
@@ -74,6 +69,37 @@ func BuildWith(s *Scenario, o Options) (*lpcsim.Bench, error) {
 		return nil, s.errAt("faults", err.Error())
 	}
 	return b, nil
+}
+
+// wiring returns the scenario's wiring: from its wiring file, its pin list,
+// or generated for its board and module.
+func (s *Scenario) wiring(db *boards.DB) (pinmap.Wiring, error) {
+	if s.WiringFile != "" {
+		path := s.WiringFile
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(s.File), path)
+		}
+		setup, w, err := pinmap.ReadWiring(db, path)
+		if err != nil {
+			return w, s.errAt("wiring", err.Error())
+		}
+		if s.Module != "" && s.Module != setup.Module.ID {
+			return w, s.errAt("module", fmt.Sprintf("module %s, but the wiring file %s wires %s", s.Module, s.WiringFile, setup.Module.ID))
+		}
+		if s.Board != "" && s.Board != setup.Target() && s.Board != setup.Header.ID {
+			return w, s.errAt("board", fmt.Sprintf("board %s, but the wiring file %s wires %s", s.Board, s.WiringFile, setup.Target()))
+		}
+		s.Module, s.Board = setup.Module.ID, setup.Target()
+		return w, nil
+	}
+	setup, err := pinmap.Resolve(db, s.Module, s.Board)
+	if err != nil {
+		return pinmap.Wiring{}, s.errAt("board", err.Error())
+	}
+	if len(s.Wires) > 0 {
+		return s.pinWiring(setup)
+	}
+	return pinmap.Generate(setup), nil
 }
 
 // errAt makes an error at the line of a top-level key.

@@ -25,7 +25,10 @@ type Scenario struct {
 	Board       string // board or header id, e.g. "apu1d"
 	Module      string // module connector id, e.g. "asus-tpm-20-1"
 	// Wires is the wiring by pin numbers; empty means the generated wiring.
-	Wires       []PinWire
+	Wires []PinWire
+	// WiringFile names a wiring file (the wiring tool's format) to use
+	// instead; relative to the scenario file. It also gives board and module.
+	WiringFile  string
 	Faults      []lpcsim.Fault
 	Personality string // TIS personality: slb9635, slb9665, qemu, qemu-tpm2
 	Engine      string // tpm12, tpm20, swtpm or none
@@ -197,6 +200,8 @@ func (p *parser) top(n *yaml.Node) {
 			s.Module = p.str(v, k.Value)
 		case "wires":
 			p.wires(v)
+		case "wiring":
+			s.WiringFile = p.str(v, k.Value)
 		case "faults":
 			for _, f := range p.strs(v, k.Value) {
 				p.fault(f, v)
@@ -216,7 +221,7 @@ func (p *parser) top(n *yaml.Node) {
 			}
 			s.SerIRQ = m
 		default:
-			p.errorf(k.Line, "unknown key %q (known: name, aliases, description, board, module, wires, faults, personality, engine, state, host, serirq)", k.Value)
+			p.errorf(k.Line, "unknown key %q (known: name, aliases, description, board, module, wires, wiring, faults, personality, engine, state, host, serirq)", k.Value)
 		}
 	}
 	p.check(n.Line)
@@ -228,10 +233,13 @@ func (p *parser) check(line int) {
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(path.Base(p.file), path.Ext(p.file))
 	}
-	if s.Board == "" {
+	if s.WiringFile != "" && len(s.Wires) > 0 {
+		p.errorf(s.Line["wiring"], "give either wires or a wiring file, not both")
+	}
+	if s.Board == "" && s.WiringFile == "" {
 		p.errorf(line, "missing key board (a board or header id, e.g. apu1d)")
 	}
-	if s.Module == "" {
+	if s.Module == "" && s.WiringFile == "" {
 		p.errorf(line, "missing key module (a module connector id, e.g. asus-tpm-20-1)")
 	}
 	if _, err := lpcsim.LookupProfile(s.Host); err != nil {

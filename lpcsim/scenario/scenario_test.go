@@ -2,6 +2,9 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -113,7 +116,7 @@ func TestBareBench(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
+func FuzzLoad(f *testing.F) {
 	all, err := Builtin()
 	if err != nil {
 		f.Fatal(err)
@@ -183,6 +186,67 @@ func TestTPM12States(t *testing.T) {
 		_, err = Build(s)
 		if (err == nil) != tt.ok || (err != nil && !strings.Contains(err.Error(), "x.yaml:3:")) {
 			t.Errorf("state %q: Build = %v, want ok %v (errors at x.yaml:3)", tt.state, err, tt.ok)
+		}
+	}
+}
+
+func TestWiringFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	wiring := func(lad1, lad2 int) string {
+		return fmt.Sprintf(`module: asus-tpm-20-1
+board: apu1d
+wires:
+  - {module: 1, board: 1}
+  - {module: 2, board: 2}
+  - {module: 3, board: 11}
+  - {module: 5, board: 13}
+  - {module: 7, board: 9}
+  - {module: 8, board: %d}
+  - {module: 9, board: 18}
+  - {module: 10, board: %d}
+  - {module: 11, board: 3}
+  - {module: 16, board: 19}
+  - {module: 17, board: 17}
+`, lad2, lad1)
+	}
+	write("good.yaml", wiring(5, 7))
+	write("swapped.yaml", wiring(7, 5)) // LAD1 and LAD2 crossed: START 0101 arrives as 0011
+	tests := []struct {
+		scenario string
+		didvid   uint32 // 0: build must fail
+		want     string
+	}{
+		{"wiring: good.yaml\nengine: none\n", 0x000B15D1, ""},
+		{"wiring: swapped.yaml\nengine: none\n", 0xFFFFFFFF, ""},
+		{"wiring: good.yaml\nboard: apu2\nengine: none\n", 0, "s.yaml:2: board apu2, but the wiring file good.yaml wires apu1d"},
+		{"wiring: nothere.yaml\nengine: none\n", 0, "s.yaml:1: pinmap: reading wiring file"},
+	}
+	for _, tt := range tests {
+		path := write("s.yaml", tt.scenario)
+		data, _ := os.ReadFile(path)
+		s, err := Parse(path, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Build(s)
+		if tt.didvid == 0 {
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%q: Build = %v, want %q", tt.scenario, err, tt.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tt.scenario, err)
+		}
+		if v, _ := b.Host.Read32(0xF00); v != tt.didvid {
+			t.Errorf("%q: DID_VID = %#x, want %#x", tt.scenario, v, tt.didvid)
 		}
 	}
 }

@@ -89,13 +89,13 @@ func New(cfg Config) (*Bench, error) {
 	b.Host = &Host{b: b, prof: cfg.Profile}
 	if cfg.TPM != nil {
 		b.TPM = NewTPMTarget(cfg.TPM)
-		b.tpmPort = &port{t: b.TPM}
+		b.tpmPort = newPort(b.TPM)
 	}
 	for _, t := range cfg.Board {
 		if t == nil {
 			return nil, fmt.Errorf("lpcsim: nil board peripheral")
 		}
-		b.boardPs = append(b.boardPs, &port{t: t})
+		b.boardPs = append(b.boardPs, newPort(t))
 	}
 	if b.irq, err = newSerIRQ(cfg.SerIRQ, b.TPM); err != nil {
 		return nil, err

@@ -93,3 +93,24 @@ func TestOutsideWindow(t *testing.T) {
 		t.Error("Read32(0x4FFE) crosses the window end but gave no error")
 	}
 }
+
+func TestErrorSync(t *testing.T) {
+	io := &ScratchIO{Base: 0x80, Regs: []uint8{0x12, 0x34}, ErrorAt: 2}
+	b, err := New(Config{Profile: APU, Board: []Target{io}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := b.Host.IORead(0x81); v != 0x34 || b.Host.Last().Status != StatusErrorSync {
+		t.Errorf("IORead(0x81) = %#x %v, want 0x34 error-sync (data still follows)", v, b.Host.Last().Status)
+	}
+	b.Host.IOWrite(0x81, 0x56)
+	if io.Regs[1] != 0x56 || b.Host.Last().Status != StatusErrorSync {
+		t.Errorf("IOWrite(0x81): port %#x %v, want 0x56 error-sync", io.Regs[1], b.Host.Last().Status)
+	}
+	if v := b.Host.IORead(0x80); v != 0x12 || b.Host.Last().Status != StatusOK {
+		t.Errorf("IORead(0x80) = %#x %v, want 0x12 ok", v, b.Host.Last().Status)
+	}
+	if st := b.Host.Stats(); st.ErrorSyncs != 2 || st.Aborts != 0 {
+		t.Errorf("stats %+v, want 2 error SYNCs and no aborts", st)
+	}
+}

@@ -41,6 +41,13 @@ type (
 	vectorer   interface{ IntVector() uint8 }
 )
 
+// ErrorSyncer is an optional Target method: a target whose ErrorSync
+// returns true for an access ends it with an error SYNC (1010) instead of
+// ready; read data still follows, as the LPC rules require.
+type ErrorSyncer interface {
+	ErrorSync(k Kind, addr uint32, write bool) bool
+}
+
 // TPMTarget answers TPM locality cycles (START 0101) for localities 0-4 with
 // a TIS device and ignores every other cycle, as a TPM must. It remembers the
 // SERIRQ frame the host wrote to TPM_INT_VECTOR.
@@ -114,11 +121,18 @@ func (t *TPMTarget) IRQ() (irq int, low bool) {
 // ScratchIO is a bank of plain read/write I/O ports with no side effects,
 // like a POST-code latch or the scratch registers of a Super I/O on the
 // board. It answers I/O cycles at Base..Base+len(Regs)-1 with Wait short
-// waits.
+// waits; the port at Base+ErrorAt-1 (when ErrorAt > 0) ends every access
+// with an error SYNC.
 type ScratchIO struct {
-	Base uint16
-	Regs []uint8
-	Wait int
+	Base    uint16
+	Regs    []uint8
+	Wait    int
+	ErrorAt int
+}
+
+// ErrorSync implements ErrorSyncer.
+func (s *ScratchIO) ErrorSync(_ Kind, addr uint32, _ bool) bool {
+	return s.ErrorAt > 0 && addr == uint32(s.Base)+uint32(s.ErrorAt-1)
 }
 
 // Claims implements Target.
@@ -160,6 +174,7 @@ const (
 // edge, as a low mask of the lines it pulls down.
 type port struct {
 	t       Target
+	errSync ErrorSyncer // t's error-SYNC choice, if it has one
 	low     uint32
 	st      uint8
 	start   uint8
@@ -174,6 +189,12 @@ type port struct {
 	out     [4]uint8
 	outN    uint8
 	outI    uint8
+}
+
+func newPort(t Target) *port {
+	p := &port{t: t}
+	p.errSync, _ = t.(ErrorSyncer)
+	return p
 }
 
 func (p *port) drive(nib uint8) { p.low = uint32(^nib & 0xF) }
@@ -283,6 +304,9 @@ func (p *port) sync() {
 		return
 	}
 	p.drive(0b0000)
+	if p.errSync != nil && p.errSync.ErrorSync(p.kind, p.addr, p.write) {
+		p.drive(0b1010)
+	}
 	p.st, p.outI = stOut, 0
 	if p.write {
 		p.t.Write(p.kind, p.addr, p.data)

@@ -69,7 +69,8 @@ func shortName(name string) string {
 	return name
 }
 
-// signalByName returns the signal a channel name stands for.
+// signalByName returns the signal a channel name stands for: "LFRAME#",
+// "lframe_n", "lad[0]", and with a prefix ending in '_' ("mod_LAD0").
 func signalByName(name string) (Signal, bool) {
 	c := canonicalName(shortName(name))
 	for s := Signal(0); s < numSignals; s++ {
@@ -77,8 +78,19 @@ func signalByName(name string) (Signal, bool) {
 			return s, true
 		}
 	}
+	if i := strings.LastIndexByte(c, '_'); i >= 0 {
+		c = c[i+1:]
+		for s := Signal(0); s < numSignals; s++ {
+			if c == canonicalName(signalNames[s]) {
+				return s, true
+			}
+		}
+	}
 	return 0, false
 }
+
+// scopeKey holds the "scope=" entry of Overrides.
+const scopeKey Signal = 0xFF
 
 // Channels says which capture channel carries each signal. An entry of -1
 // means the capture does not have that line.
@@ -92,7 +104,8 @@ type Overrides map[Signal]string
 // Each value is a capture channel name or, when no channel has that name, a
 // channel index counted from 0 (bit i of a sigrok sample unit, the i-th
 // declared variable bit of a VCD file). VCD channel names carry their scope
-// ("module.LCLK"); a name without scope picks the first scope that has it.
+// ("module.LCLK"); a name without scope picks the first scope that has it,
+// and "scope=module" matches signals by name only within that scope.
 func ParseChannels(spec string) (Overrides, error) {
 	o := Overrides{}
 	if strings.TrimSpace(spec) == "" {
@@ -102,6 +115,10 @@ func ParseChannels(spec string) (Overrides, error) {
 		k, v, ok := strings.Cut(item, "=")
 		if !ok || strings.TrimSpace(v) == "" {
 			return nil, fmt.Errorf("decode: channel mapping %q: want SIGNAL=CHANNEL, e.g. lclk=4", item)
+		}
+		if strings.TrimSpace(k) == "scope" {
+			o[scopeKey] = strings.TrimSpace(v)
+			continue
 		}
 		s, ok := signalByName(k)
 		if !ok {
@@ -123,7 +140,11 @@ func resolve(names []string, width int, o Overrides) (Channels, error) {
 	for i := range ch {
 		ch[i] = -1
 	}
+	scope := o[scopeKey]
 	for s, v := range o {
+		if s == scopeKey {
+			continue
+		}
 		idx := -1
 		for i, n := range names {
 			if n != "" && n == v {
@@ -146,6 +167,9 @@ func resolve(names []string, width int, o Overrides) (Channels, error) {
 		ch[s] = idx
 	}
 	for i, n := range names {
+		if scope != "" && !strings.HasPrefix(n, scope+".") {
+			continue
+		}
 		s, ok := signalByName(n)
 		if !ok || ch[s] >= 0 || o[s] != "" {
 			continue

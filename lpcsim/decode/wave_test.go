@@ -138,7 +138,8 @@ type srOptions struct {
 	names    []string // probe names; nil = signal names
 	chunk    int      // samples per logic-1-N entry (version 2); 0 = one entry
 	rate     string
-	metaUnit int // unitsize written to the metadata when not 0 (to fake a mismatch)
+	metaUnit int    // unitsize written to the metadata when not 0 (to fake a mismatch)
+	raw      []byte // normalised samples to write instead of the wave's
 }
 
 func (w wave) sr(t testing.TB, o srOptions) []byte {
@@ -156,7 +157,11 @@ func (w wave) sr(t testing.TB, o srOptions) []byte {
 		o.rate = "24 MHz"
 	}
 	var raw []byte
-	for _, s := range w.samples() {
+	samples := w.samples()
+	if o.raw != nil {
+		samples = o.raw
+	}
+	for _, s := range samples {
 		unit := make([]byte, o.unitsize)
 		for ch, sig := range o.order {
 			if s>>sig&1 != 0 {

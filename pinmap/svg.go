@@ -229,7 +229,8 @@ func (s *svgWriter) labels(hb *headerBox, module bool) {
 	}
 }
 
-func (r *Report) drawWires(s *svgWriter, mod, hdr *headerBox) {
+// errorWires returns the module/board pin pairs an error finding names.
+func (r *Report) errorWires() map[[2]int]bool {
 	bad := map[[2]int]bool{}
 	for _, f := range r.Findings {
 		if f.Severity != Error {
@@ -241,6 +242,11 @@ func (r *Report) drawWires(s *svgWriter, mod, hdr *headerBox) {
 			}
 		}
 	}
+	return bad
+}
+
+func (r *Report) drawWires(s *svgWriter, mod, hdr *headerBox) {
+	bad := r.errorWires()
 	for _, w := range r.Wiring.Wires {
 		if _, ok := r.Setup.Module.Pin(w.ModulePin); !ok {
 			continue
@@ -272,12 +278,18 @@ func (r *Report) panelLines() []panelLine {
 	var ls []panelLine
 	ls = append(ls, panelLine{text: "Wires (module pin → board pin)", attrs: ` font-weight="bold"`})
 	rows := r.Rows()
+	bad := r.errorWires()
 	for i, w := range r.Wiring.Wires {
 		t := fmt.Sprintf("%2s → %-2s %s", rows[i].ModulePin, rows[i].BoardPin, rows[i].ModuleName)
 		if rows[i].BoardName != rows[i].ModuleName {
 			t += " → " + rows[i].BoardName
 		}
-		ls = append(ls, panelLine{text: t, indent: 26, swatch: colourOf(w.Signal)})
+		pl := panelLine{text: t, indent: 26, swatch: colourOf(w.Signal)}
+		if bad[[2]int{w.ModulePin, w.BoardPin}] {
+			pl.text += "   ✗ error"
+			pl.attrs = ` fill="#c62828" font-weight="bold"`
+		}
+		ls = append(ls, pl)
 	}
 	ls = append(ls, panelLine{}, panelLine{text: r.Summary(), attrs: ` font-weight="bold"`})
 	for _, f := range r.Findings {

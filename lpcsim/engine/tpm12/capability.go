@@ -25,7 +25,7 @@ func (e *Engine) capability(req tpm.GetCapabilityRequest) ([]byte, tpm.RC) {
 		return []byte{0, 0}, tpm.RCSuccess // TPM_KEY_HANDLE_LIST with no handles
 	case tpm.CapNVList:
 		var l tpm.NVList
-		for _, a := range e.nv {
+		for _, a := range e.areas() {
 			l = append(l, a.pub.Index)
 		}
 		return l.Marshal(), tpm.RCSuccess

@@ -29,6 +29,7 @@ type Engine struct {
 
 	// Volatile state, lost on Reset.
 	started  bool
+	failed   bool // failure mode after a TPM_Startup(ST_STATE) with nothing to resume
 	stclear  tpm.STClearFlags
 	pcrs     [NumPCRs][20]byte
 	locality int
@@ -90,10 +91,10 @@ func (e *Engine) Reset() error {
 }
 
 func (e *Engine) init() {
-	e.started = false
+	e.started, e.failed = false, false
 	e.stclear = tpm.STClearFlags{}
 	e.resetPCRs()
-	for _, a := range e.nv {
+	for _, a := range e.areas() {
 		a.pub.WriteSTClear = false
 		a.pub.ReadSTClear = false
 	}
@@ -149,7 +150,7 @@ var ordinals = map[tpm.Ordinal]ordinal{
 	tpm.OrdSelfTestFull:           {noParams((*Engine).ok), checkNone},
 	tpm.OrdGetTestResult:          {noParams((*Engine).cmdGetTestResult), checkNone},
 	tpm.OrdPCRRead:                {(*Engine).cmdPCRRead, checkDisabled | checkDeactivated},
-	tpm.OrdExtend:                 {(*Engine).cmdExtend, checkDisabled | checkDeactivated},
+	tpm.OrdExtend:                 {(*Engine).cmdExtend, checkNone},
 	tpm.OrdGetRandom:              {(*Engine).cmdGetRandom, checkDisabled | checkDeactivated},
 	tpm.OrdReadPubek:              {(*Engine).cmdReadPubek, checkDisabled | checkDeactivated},
 	tpm.OrdTSCPhysicalPresence:    {(*Engine).cmdPhysicalPresence, checkNone},
@@ -175,17 +176,15 @@ func (e *Engine) execute(cmd []byte) []byte {
 	if err != nil {
 		return tpm.NewResponse(tpm.RCBadParamSize)
 	}
-	switch c.Tag {
-	case tpm.TagRquCommand, tpm.TagRquAuth1, tpm.TagRquAuth2:
-	default:
-		return tpm.NewResponse(tpm.RCBadTag)
-	}
-	if !e.started && c.Ordinal() != tpm.OrdStartup {
-		return tpm.NewResponse(tpm.RCInvalidPostinit)
-	}
 	o, ok := ordinals[c.Ordinal()]
 	if !ok {
 		return tpm.NewResponse(tpm.RCBadOrdinal)
+	}
+	if e.failed && c.Ordinal() != tpm.OrdStartup {
+		return tpm.NewResponse(tpm.RCFailedSelfTest)
+	}
+	if !e.started && c.Ordinal() != tpm.OrdStartup {
+		return tpm.NewResponse(tpm.RCInvalidPostinit)
 	}
 	if c.Tag != tpm.TagRquCommand {
 		// The model has no authorisation sessions.
@@ -229,12 +228,18 @@ func (e *Engine) cmdStartup(params []byte) []byte {
 	if e.started {
 		return tpm.NewResponse(tpm.RCInvalidPostinit)
 	}
+	// As in libtpms, the one Startup after TPM_Init is used up even when it
+	// fails, and a failed one leaves the STCLEAR flags cleared (so the TPM
+	// is not deactivated, whatever the permanent flag says).
+	e.started = true
 	st := tpm.StartupType(binary.BigEndian.Uint16(params))
 	switch st {
 	case tpm.STClear, tpm.STDeactivated:
 	case tpm.STState:
-		// No TPM_SaveState was stored: the model has nothing to resume.
-		return tpm.NewResponse(tpm.RCFail)
+		// No TPM_SaveState was stored: nothing to resume, and the TPM
+		// stays in failure mode until the next TPM_Init.
+		e.failed = true
+		return tpm.NewResponse(tpm.RCFailedSelfTest)
 	default:
 		return tpm.NewResponse(tpm.RCBadParameter)
 	}

@@ -53,11 +53,12 @@ func TestPostInit(t *testing.T) {
 	run(t, New(), []step{
 		{"PCRRead before Startup", tpm.PCRRead(0), tpm.RCInvalidPostinit, "00 C4 00 00 00 0A 00 00 00 26"},
 		{"GetCapability before Startup", tpm.GetCapProperty(tpm.PropTISTimeout), tpm.RCInvalidPostinit, ""},
-		{"unknown ordinal before Startup", []byte{0, 0xC1, 0, 0, 0, 0x0A, 0, 0, 0, 0xF1}, tpm.RCInvalidPostinit, ""},
+		{"unknown ordinal before Startup", []byte{0, 0xC1, 0, 0, 0, 0x0A, 0, 0, 0xFF, 0xFF}, tpm.RCBadOrdinal, ""},
 		{"Startup", tpm.Startup(tpm.STClear), 0, "00 C4 00 00 00 0A 00 00 00 00"},
 		{"second Startup", tpm.Startup(tpm.STClear), tpm.RCInvalidPostinit, "00 C4 00 00 00 0A 00 00 00 26"},
-		{"unknown ordinal", []byte{0, 0xC1, 0, 0, 0, 0x0A, 0, 0, 0, 0xF1}, tpm.RCBadOrdinal, ""},
-		{"TPM 2.0 tag", tpm.Startup2(tpm.SUClear), tpm.RCBadTag, "00 C4 00 00 00 0A 00 00 00 1E"},
+		{"unknown ordinal", []byte{0, 0xC1, 0, 0, 0, 0x0A, 0, 0, 0xFF, 0xFF}, tpm.RCBadOrdinal, ""},
+		{"TPM 2.0 command", tpm.Startup2(tpm.SUClear), tpm.RCBadOrdinal, "00 C4 00 00 00 0A 00 00 00 0A"},
+		{"TPM 2.0 tag, 1.2 ordinal", []byte{0x80, 0x01, 0, 0, 0, 0x0A, 0, 0, 0, 0x53}, tpm.RCBadTag, "00 C4 00 00 00 0A 00 00 00 1E"},
 		{"size lies", []byte{0, 0xC1, 0, 0, 0, 0x20, 0, 0, 0, 0x53}, tpm.RCBadParamSize, ""},
 		{"extra parameter", append(tpm.ContinueSelfTest()[:5:5], 0x0B, 0, 0, 0, 0x53, 0), tpm.RCBadParamSize, ""},
 		reset(),
@@ -129,15 +130,28 @@ func TestDisableDeactivate(t *testing.T) {
 	})
 }
 
-func TestStartupDeactivated(t *testing.T) {
+// Startup variants, with libtpms's return codes: a failed Startup still
+// uses up the one Startup after TPM_Init.
+func TestStartupVariants(t *testing.T) {
 	run(t, New(Enabled()), []step{
 		{"Startup(ST_DEACTIVATED)", tpm.Startup(tpm.STDeactivated), 0, ""},
 		{"PCRRead", tpm.PCRRead(0), tpm.RCDeactivated, ""},
 		reset(),
-		{"Startup(ST_STATE) with nothing saved", tpm.Startup(tpm.STState), tpm.RCFail, ""},
+		{"Startup(ST_STATE) with nothing saved", tpm.Startup(tpm.STState), tpm.RCFailedSelfTest, ""},
+		{"failure mode", tpm.PCRRead(0), tpm.RCFailedSelfTest, ""},
+		{"failure mode GetCapability", tpm.GetCapVersion(), tpm.RCFailedSelfTest, ""},
+		{"Startup in failure mode", tpm.Startup(tpm.STClear), tpm.RCInvalidPostinit, ""},
+		reset(),
 		{"Startup(7)", tpm.Startup(7), tpm.RCBadParameter, ""},
+		{"Startup after a failed Startup", tpm.Startup(tpm.STClear), tpm.RCInvalidPostinit, ""},
+		reset(),
 		{"Startup(ST_CLEAR)", tpm.Startup(tpm.STClear), 0, ""},
 		{"PCRRead", tpm.PCRRead(0), 0, ""},
+	})
+	// On a deactivated TPM a failed Startup leaves the STCLEAR flags clear.
+	run(t, New(), []step{
+		{"Startup(7)", tpm.Startup(7), tpm.RCBadParameter, ""},
+		{"FLAG volatile", tpm.GetCapFlag(tpm.CapFlagVolatile), 0, "00 C4 00 00 00 15 00 00 00 00 00 00 00 07 00 20 00 00 00 00 00"},
 	})
 }
 
@@ -251,8 +265,19 @@ func TestNV(t *testing.T) {
 		{"read back", tpm.NVReadValue(0x11000, 0, 8), 0, "00 C4 00 00 00 16 00 00 00 00 00 00 00 08 CA FE FF FF FF FF FF FF"},
 		{"read past end", tpm.NVReadValue(0x11000, 4, 8), tpm.RCNoSpace, ""},
 		{"read undefined", tpm.NVReadValue(0x11001, 0, 1), tpm.RCBadIndex, ""},
-		{"define again", tpm.NVDefineSpace(area), tpm.RCBadIndex, ""},
-		{"define D bit", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x10000002, 0, 4)), tpm.RCBadIndex, ""},
+		{"define again replaces", tpm.NVDefineSpace(area), 0, ""},
+		{"replaced area is blank", tpm.NVReadValue(0x11000, 0, 2), 0, "00 C4 00 00 00 10 00 00 00 00 00 00 00 02 FF FF"},
+		{"write again", tpm.NVWriteValue(0x11000, 0, []byte{0xCA, 0xFE}), 0, ""},
+		{"define without write permission", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x11003, tpm.NVPerWriteAll, 4)), tpm.RCPerNoWrite, ""},
+		{"define index 0", tpm.NVDefineSpace(tpm.NewNVDataPublic(0, tpm.NVPerPPWrite, 4)), tpm.RCBadIndex, ""},
+		{"define new with size 0", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x11004, tpm.NVPerPPWrite, 0)), tpm.RCBadParamSize, ""},
+		{"define too big", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x11005, tpm.NVPerPPWrite, nvCapacity)), tpm.RCNoSpace, ""},
+		{"define D bit (not checked)", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x10000002, tpm.NVPerPPWrite, 4)), 0, ""},
+		{"NV_LIST: new area in the first free slot", tpm.GetCapNVList(), 0, "00 C4 00 00 00 16 00 00 00 00 00 00 00 08 10 00 00 02 00 01 10 00"},
+		{"delete", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x11000, 0, 0)), 0, ""},
+		{"redefine", tpm.NVDefineSpace(area), 0, ""},
+		{"NV_LIST: slot reused", tpm.GetCapNVList(), 0, "00 C4 00 00 00 16 00 00 00 00 00 00 00 08 10 00 00 02 00 01 10 00"},
+		{"write again", tpm.NVWriteValue(0x11000, 0, []byte{0xCA, 0xFE}), 0, ""},
 		{"NV lock", tpm.NVLock(), 0, ""},
 		{"read after lock while disabled", tpm.NVReadValue(0x11000, 0, 2), tpm.RCDisabled, ""},
 	})
@@ -277,7 +302,7 @@ func TestNV(t *testing.T) {
 func TestNVWriteLocks(t *testing.T) {
 	e := New(Enabled(), Started())
 	run(t, e, []step{
-		{"define WRITEDEFINE|WRITEALL", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x11002, tpm.NVPerWriteDefine|tpm.NVPerWriteAll, 4)), 0, ""},
+		{"define WRITEDEFINE|WRITEALL", tpm.NVDefineSpace(tpm.NewNVDataPublic(0x11002, tpm.NVPerPPWrite|tpm.NVPerWriteDefine|tpm.NVPerWriteAll, 4)), 0, ""},
 		{"partial write", tpm.NVWriteValue(0x11002, 0, []byte{1}), tpm.RCNotFullWrite, ""},
 		{"full write", tpm.NVWriteValue(0x11002, 0, []byte{1, 2, 3, 4}), 0, ""},
 		{"lock by empty write", tpm.NVWriteValue(0x11002, 0, nil), 0, ""},

@@ -45,8 +45,8 @@ func Libtpms() Identity {
 			VendorID:  [4]byte{'I', 'B', 'M', 0},
 		},
 		Manufacturer: tpm.PropertyValue("IBM"),
-		Timeouts:     tpm.Timeouts{A: 750000, B: 2000000, C: 750000, D: 750000},
-		Durations:    tpm.Durations{Short: 2000000, Medium: 20000000, Long: 60000000},
+		Timeouts:     tpm.Timeouts{A: 1000000, B: 1000000, C: 1000000, D: 1000000},
+		Durations:    tpm.Durations{Short: 50000000, Medium: 100000000, Long: 300000000},
 		TestResult:   []byte("Shutdown 00000002\n"),
 	}
 }

@@ -10,12 +10,21 @@ import (
 // nvCapacity is the NV space of the model in bytes.
 const nvCapacity = 2048
 
-// nvIndexDBit is the "defined by the manufacturer" bit of an NV index;
-// TPM_NV_DefineSpace refuses it.
-const nvIndexDBit = 0x10000000
+// areas lists the defined NV areas in slot order (the order NV_LIST
+// reports). e.nv has nil holes where areas were deleted; a new area takes
+// the first hole, as in libtpms.
+func (e *Engine) areas() []*nvArea {
+	var out []*nvArea
+	for _, a := range e.nv {
+		if a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 func (e *Engine) findNV(index uint32) *nvArea {
-	for _, a := range e.nv {
+	for _, a := range e.areas() {
 		if a.pub.Index == index {
 			return a
 		}
@@ -25,10 +34,20 @@ func (e *Engine) findNV(index uint32) *nvArea {
 
 func (e *Engine) nvUsed() uint32 {
 	var n uint32
-	for _, a := range e.nv {
+	for _, a := range e.areas() {
 		n += a.pub.DataSize
 	}
 	return n
+}
+
+func (e *Engine) addNV(a *nvArea) {
+	for i, x := range e.nv {
+		if x == nil {
+			e.nv[i] = a
+			return
+		}
+	}
+	e.nv = append(e.nv, a)
 }
 
 // nvAccess applies the checks that start to matter once nvLocked is TRUE:
@@ -67,34 +86,48 @@ func (e *Engine) cmdNVDefineSpace(params []byte) []byte {
 			return tpm.NewResponse(tpm.RCBadPresence)
 		}
 	}
-	if pub.Index&nvIndexDBit != 0 {
-		return tpm.NewResponse(tpm.RCBadIndex)
-	}
-	if rc := e.nvAccess(true); rc != tpm.RCSuccess {
-		return tpm.NewResponse(rc)
-	}
-	if old := e.findNV(pub.Index); old != nil {
-		if pub.DataSize != 0 {
-			return tpm.NewResponse(tpm.RCBadIndex)
+	old := e.findNV(pub.Index)
+	if old != nil && pub.DataSize == 0 {
+		if rc := e.nvAccess(true); rc != tpm.RCSuccess {
+			return tpm.NewResponse(rc)
 		}
 		e.deleteNV(old)
 		return e.ok()
 	}
-	if pub.DataSize == 0 {
+	if pub.Permission&(tpm.NVPerAuthWrite|tpm.NVPerOwnerWrite|tpm.NVPerPPWrite) == 0 {
+		return tpm.NewResponse(tpm.RCPerNoWrite)
+	}
+	// Return codes as libtpms gives them: index 0 is refused, a new area of
+	// size 0 is a parameter-size error (the D bit is not checked).
+	if pub.Index == tpm.NVIndex0 {
 		return tpm.NewResponse(tpm.RCBadIndex)
 	}
-	if pub.DataSize > nvCapacity-e.nvUsed() {
+	if pub.DataSize == 0 {
+		return tpm.NewResponse(tpm.RCBadParamSize)
+	}
+	if rc := e.nvAccess(true); rc != tpm.RCSuccess {
+		return tpm.NewResponse(rc)
+	}
+	free := nvCapacity - e.nvUsed()
+	if old != nil {
+		free += old.pub.DataSize
+	}
+	if pub.DataSize > free {
 		return tpm.NewResponse(tpm.RCNoSpace)
 	}
-	e.nv = append(e.nv, &nvArea{pub: pub, data: bytes.Repeat([]byte{0xFF}, int(pub.DataSize))})
+	// Defining an existing index again replaces it: the new area takes a
+	// slot before the old one is freed.
+	e.addNV(&nvArea{pub: pub, data: bytes.Repeat([]byte{0xFF}, int(pub.DataSize))})
+	if old != nil {
+		e.deleteNV(old)
+	}
 	return e.ok()
 }
 
 func (e *Engine) deleteNV(a *nvArea) {
 	for i, x := range e.nv {
 		if x == a {
-			e.nv = append(e.nv[:i], e.nv[i+1:]...)
-			return
+			e.nv[i] = nil
 		}
 	}
 }

@@ -29,6 +29,10 @@ func (e *Engine) cmdExtend(params []byte) []byte {
 	h.Write(e.pcrs[idx][:])
 	h.Write(params[4:])
 	copy(e.pcrs[idx][:], h.Sum(nil))
+	// A disabled or deactivated TPM extends but does not reveal the value.
+	if e.checkState(checkDisabled|checkDeactivated) != tpm.RCSuccess {
+		return tpm.NewResponse(tpm.RCSuccess, make([]byte, 20))
+	}
 	return tpm.NewResponse(tpm.RCSuccess, e.pcrs[idx][:])
 }
 

@@ -89,7 +89,7 @@ func (e *Engine) State() State {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := State{Permanent: e.perm, Owned: e.owned, NVWrites: e.nvWrites, Identity: e.id}
-	for _, a := range e.nv {
+	for _, a := range e.areas() {
 		pub := a.pub
 		pub.WriteSTClear, pub.ReadSTClear = false, false
 		s.NV = append(s.NV, NVState{Public: pub, Data: append([]byte(nil), a.data...)})

@@ -122,9 +122,9 @@ func (e *Engine) execute(cmd []byte) []byte {
 		return rsp(tpm.RC2CommandSize)
 	}
 	if c.Tag != tpm.TagNoSessions && c.Tag != tpm.TagSessions {
-		// TPM_RC_BAD_TAG is answered in TPM 1.2 format, so that a TPM 1.2
-		// driver sees a well-formed error.
-		return tpm.NewResponse(tpm.RC(tpm.RC2BadTag))
+		// libtpms answers a TPM 1.2 tag with TPM_RC_VALUE (format one, no
+		// parameter number), not TPM_RC_BAD_TAG.
+		return rsp(tpm.RC2Value)
 	}
 	if !e.started && c.CommandCode() != tpm.CCStartup {
 		return rsp(tpm.RC2Initialize)

@@ -18,21 +18,30 @@ import (
 // directory. It skips the test when there is none.
 func Dir(t testing.TB) string {
 	t.Helper()
+	d, ok := Find()
+	if !ok {
+		t.Skip("no reference outputs: set TPMBENCH_REFERENCE or place shared/reference beside the checkout")
+	}
+	return d
+}
+
+// Find returns the reference directory and whether there is one.
+func Find() (string, bool) {
 	if d := os.Getenv("TPMBENCH_REFERENCE"); d != "" {
-		return d
+		return d, true
 	}
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", false
 	}
 	for {
 		cand := filepath.Join(dir, "shared", "reference")
 		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
+			return cand, true
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("no reference outputs: set TPMBENCH_REFERENCE or place shared/reference beside the checkout")
+			return "", false
 		}
 		dir = parent
 	}

@@ -34,6 +34,7 @@ type NotFoundError struct {
 	Hint    string   // what to do instead, when known
 }
 
+// Error names the id, close matches and the known ids.
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "boards: no %s %q", e.What, e.ID)

@@ -22,6 +22,7 @@ type ParseError struct {
 	Msg  string
 }
 
+// Error formats the problem as "boards: FILE:LINE: message".
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("boards: %s:%d: %s", e.File, e.Line, e.Msg)

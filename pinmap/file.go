@@ -25,6 +25,7 @@ type FileError struct {
 	Err  error // underlying error, e.g. an unknown id from the boards database
 }
 
+// Error formats the problem as "pinmap: FILE:LINE: message".
 func (e *FileError) Error() string {
 	place := e.File
 	if e.Line > 0 {

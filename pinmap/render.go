@@ -226,12 +226,12 @@ type JSONReport struct {
 
 // JSONConnector names one side of the wiring.
 type JSONConnector struct {
-	ID        string `json:"id"`                // the id given: module or board id
-	Name      string `json:"name"`              // its full name
-	Connector string `json:"connector"`         // the connector id
-	Chipset   string `json:"chipset,omitempty"` // board only
-	Family    string `json:"family,omitempty"`  // board only
-	Connected string `json:"connector_name,omitempty"`
+	ID            string `json:"id"`                       // the id given: module or board id
+	Name          string `json:"name"`                     // its full name
+	Connector     string `json:"connector"`                // the connector id
+	Chipset       string `json:"chipset,omitempty"`        // board only
+	Family        string `json:"family,omitempty"`         // board only
+	ConnectorName string `json:"connector_name,omitempty"` // board only: the header's full name
 }
 
 // JSON returns the report's JSON form.
@@ -245,7 +245,7 @@ func (r *Report) JSON() JSONReport {
 		Errors:   e, Warnings: w, Infos: i, OK: e == 0,
 	}
 	if b := r.Setup.Board; b != nil {
-		out.Board = JSONConnector{ID: b.ID, Name: b.Name, Connector: r.Setup.Header.ID, Chipset: b.Chipset, Family: b.Family, Connected: r.Setup.Header.Name}
+		out.Board = JSONConnector{ID: b.ID, Name: b.Name, Connector: r.Setup.Header.ID, Chipset: b.Chipset, Family: b.Family, ConnectorName: r.Setup.Header.Name}
 	}
 	if out.Wires == nil {
 		out.Wires = []Wire{}

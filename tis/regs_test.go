@@ -133,3 +133,38 @@ func FuzzParseHandles(f *testing.F) {
 		}
 	})
 }
+
+func FuzzHex32JSON(f *testing.F) {
+	for _, s := range []string{`"0x000b15d1"`, `12`, `"0x"`, `"zz"`, `null`, `"0xffffffffff"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var h Hex32
+		if err := h.UnmarshalJSON(b); err != nil {
+			return
+		}
+		out, err := h.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Hex32
+		if err := back.UnmarshalJSON(out); err != nil || back != h {
+			t.Errorf("%s -> %s -> %#x, %v", b, out, uint32(back), err)
+		}
+	})
+}
+
+func FuzzVersionReport12(f *testing.F) {
+	f.Add([]byte{0x00, 0x30, 0x01, 0x02, 0x03, 0x11, 0x00, 0x02, 0x02, 'I', 'F', 'X', 0x00, 0x00, 0x05, 0x03, 0x11, 0x00, 0x08, 0x00}, []byte{1, 1, 0, 0}, []byte("IFX\x00"))
+	f.Add([]byte{0x00, 0x30, 0x01}, []byte{}, []byte{1})
+	f.Fuzz(func(t *testing.T, vv, ver, man []byte) {
+		v, _ := versionReport12(vv, ver, man)
+		if v == nil {
+			t.Fatal("nil report")
+		}
+		var b bytes.Buffer
+		if err := (&Report{Family: "1.2", Version: v}).WriteVersion(&b); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

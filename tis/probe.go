@@ -77,8 +77,9 @@ func Probe(ctx context.Context, bus Bus, opts Options) (*Conn, *Report, error) {
 			d.Summary = u.Summary + "; then " + d.Summary
 		}
 		p.r.Diagnosis = &d
-		if p.c != nil {
+		if p.granted {
 			p.c.abort()
+			_ = p.c.Release()
 		}
 		return nil, p.r, err
 	}
@@ -93,6 +94,7 @@ type prober struct {
 	r         *Report
 	c         *Conn
 	unknownID bool
+	granted   bool // the locality was granted: release it if the probe fails later
 	// timeoutsAsked: GetCapability(TIS_TIMEOUT) has been answered (successfully or not).
 	timeoutsAsked bool
 }
@@ -129,7 +131,8 @@ func (p *prober) run(bus Bus) error {
 	if err := p.c.requestLocality(p.ctx); err != nil {
 		return err
 	}
-	if err := p.interface_(); err != nil {
+	p.granted = true
+	if err := p.readInterface(); err != nil {
 		return err
 	}
 	if err := p.detectFamily(); err != nil {
@@ -178,8 +181,8 @@ func (p *prober) identify() error {
 	return nil
 }
 
-// interface_ turns interrupts off and reads RID, INTF_CAPABILITY and INTERFACE_ID.
-func (p *prober) interface_() error {
+// readInterface turns interrupts off and reads RID, INTF_CAPABILITY and INTERFACE_ID.
+func (p *prober) readInterface() error {
 	b, l := p.c.bus, p.c.loc
 	if err := b.Write32(Offset(l, RegIntEnable), 0); err != nil {
 		return fail(SymptomBusError, err, "write %s", RegName(Offset(l, RegIntEnable)))

@@ -22,6 +22,7 @@ type decodeCmd struct {
 	regs     bool
 	commands bool
 	json     bool
+	diagnose bool
 	channels string
 }
 
@@ -41,12 +42,17 @@ LFRAME#, RESET, TRUNCATED) and with '!' each tolerated spec deviation (short-fin
 tar-not-1111, bad-sync...). --regs prints register accesses, --commands TPM commands. A summary
 of counts follows. --json prints the same as one JSON document.
 
+--diagnose instead names line-level faults the samples show: no LCLK, LFRAME# never (or always)
+low, LRESET# held, a LAD line that never changes, LAD lines always equal (bridged) or in the wrong
+order (crossed), single-bit errors on one LAD line, cycles nobody answers. For a simulator VCD,
+"--channels scope=module" looks at the module's pins instead of the board's.
+
 Channels are matched by name (lclk, lframe#, lad0..lad3, lreset#, serirq; case, '#' and '_n'
 do not matter). When the capture names them otherwise, map them:
   --channels lad0=0,lad1=1,lad2=2,lad3=3,lclk=4,lframe=5
 where each value is a channel name or an index from 0.
 
-Exit status 2 when the capture cannot be read.`,
+Exit status 2 when the capture cannot be read; with --diagnose, 1 when a fault is found.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error { return c.run(args[0]) },
 	}
@@ -55,6 +61,7 @@ Exit status 2 when the capture cannot be read.`,
 	f.BoolVar(&c.regs, "regs", false, "print TIS register accesses")
 	f.BoolVar(&c.commands, "commands", false, "print TPM command/response exchanges")
 	f.BoolVar(&c.json, "json", false, "print JSON")
+	f.BoolVar(&c.diagnose, "diagnose", false, "name line-level faults (stuck, bridged, crossed lines, no clock...)")
 	f.StringVar(&c.channels, "channels", "", "map signals to capture channels: `SIG=CH,...` (e.g. lclk=4,lframe=5)")
 	return cmd
 }
@@ -69,6 +76,9 @@ func (c *decodeCmd) run(path string) error {
 		return usageErrorf("%v", err)
 	}
 	defer src.Close()
+	if c.diagnose {
+		return c.runDiagnose(src)
+	}
 	if !c.regs && !c.commands {
 		c.cycles = true
 	}
@@ -270,4 +280,34 @@ func (j *jsonOutput) finish(st decode.Stats) error {
 func writerErr(w *bufio.Writer) error {
 	_, err := w.Write(nil)
 	return err
+}
+
+func (c *decodeCmd) runDiagnose(src decode.Source) error {
+	d, err := decode.Diagnose(src)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if c.json {
+		enc := json.NewEncoder(c.e.stdout)
+		enc.SetIndent("", "  ")
+		if d.Findings == nil {
+			d.Findings = []decode.Finding{}
+		}
+		if err := enc.Encode(d); err != nil {
+			return benchErrorf("decode: writing output: %v", err)
+		}
+	} else {
+		info := src.Info()
+		fmt.Fprintf(c.e.stdout, "%s: %d samples, %d LCLK edges, %d cycles\n", info.Format, d.Stats.Samples, d.Stats.Clocks, d.Stats.Cycles)
+		if d.OK() {
+			fmt.Fprintln(c.e.stdout, "no line-level fault seen")
+		}
+		for _, f := range d.Findings {
+			fmt.Fprintf(c.e.stdout, "FAULT %s\n", f)
+		}
+	}
+	if !d.OK() {
+		return benchFailed()
+	}
+	return nil
 }

@@ -154,3 +154,19 @@ func TestDecodeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeDiagnose(t *testing.T) {
+	vcd := filepath.Join(t.TempDir(), "stuck.vcd")
+	if _, errOut, code := runCmd(t, "sim", "fault-stuck-low-lframe", "--vcd", vcd); code == exitUsage {
+		t.Fatalf("sim: exit %d: %s", code, errOut)
+	}
+	out, _, code := runCmd(t, "decode", "--diagnose", vcd)
+	if code != exitBench || !strings.Contains(out, "FAULT stuck: LFRAME# is low on all") {
+		t.Errorf("exit %d, output:\n%s\nwant exit 1 and a stuck LFRAME# finding", code, out)
+	}
+	p := captureFile(t, "h55/h55_lpc_io_write.sr")
+	out, _, code = runCmd(t, "decode", "--diagnose", "--json", p)
+	if code != exitOK || !strings.Contains(out, `"findings": []`) {
+		t.Errorf("exit %d, output:\n%s\nwant exit 0 and no findings", code, out)
+	}
+}

@@ -1,6 +1,7 @@
 package tpm12
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
@@ -33,6 +34,7 @@ type Engine struct {
 	stclear  tpm.STClearFlags
 	pcrs     [NumPCRs][20]byte
 	locality int
+	sessions map[uint32]bool // open OIAP session handles
 	rng      *rand.Rand
 }
 
@@ -92,6 +94,7 @@ func (e *Engine) Reset() error {
 
 func (e *Engine) init() {
 	e.started, e.failed = false, false
+	e.sessions = map[uint32]bool{}
 	e.stclear = tpm.STClearFlags{}
 	e.resetPCRs()
 	for _, a := range e.areas() {
@@ -141,25 +144,30 @@ const (
 type ordinal struct {
 	run   handler
 	check check
+	tag   tpm.Tag // the request tag the command takes; 0 means TPM_TAG_RQU_COMMAND
 }
 
 var ordinals = map[tpm.Ordinal]ordinal{
-	tpm.OrdStartup:                {(*Engine).cmdStartup, checkNone},
-	tpm.OrdGetCapability:          {(*Engine).cmdGetCapability, checkNone},
-	tpm.OrdContinueSelfTest:       {noParams((*Engine).ok), checkNone},
-	tpm.OrdSelfTestFull:           {noParams((*Engine).ok), checkNone},
-	tpm.OrdGetTestResult:          {noParams((*Engine).cmdGetTestResult), checkNone},
-	tpm.OrdPCRRead:                {(*Engine).cmdPCRRead, checkDisabled | checkDeactivated},
-	tpm.OrdExtend:                 {(*Engine).cmdExtend, checkNone},
-	tpm.OrdGetRandom:              {(*Engine).cmdGetRandom, checkDisabled | checkDeactivated},
-	tpm.OrdReadPubek:              {(*Engine).cmdReadPubek, checkDisabled | checkDeactivated},
-	tpm.OrdTSCPhysicalPresence:    {(*Engine).cmdPhysicalPresence, checkNone},
-	tpm.OrdPhysicalEnable:         {noParams((*Engine).cmdPhysicalEnable), checkNone},
-	tpm.OrdPhysicalDisable:        {noParams((*Engine).cmdPhysicalDisable), checkDisabled},
-	tpm.OrdPhysicalSetDeactivated: {(*Engine).cmdPhysicalSetDeactivated, checkDisabled},
-	tpm.OrdNVDefineSpace:          {(*Engine).cmdNVDefineSpace, checkNone},
-	tpm.OrdNVReadValue:            {(*Engine).cmdNVReadValue, checkNone},
-	tpm.OrdNVWriteValue:           {(*Engine).cmdNVWriteValue, checkNone},
+	tpm.OrdStartup:                  {run: (*Engine).cmdStartup, check: checkNone},
+	tpm.OrdGetCapability:            {run: (*Engine).cmdGetCapability, check: checkNone},
+	tpm.OrdContinueSelfTest:         {run: noParams((*Engine).ok), check: checkNone},
+	tpm.OrdSelfTestFull:             {run: noParams((*Engine).ok), check: checkNone},
+	tpm.OrdGetTestResult:            {run: noParams((*Engine).cmdGetTestResult), check: checkNone},
+	tpm.OrdPCRRead:                  {run: (*Engine).cmdPCRRead, check: checkDisabled | checkDeactivated},
+	tpm.OrdExtend:                   {run: (*Engine).cmdExtend, check: checkNone},
+	tpm.OrdGetRandom:                {run: (*Engine).cmdGetRandom, check: checkDisabled | checkDeactivated},
+	tpm.OrdReadPubek:                {run: (*Engine).cmdReadPubek, check: checkDisabled | checkDeactivated},
+	tpm.OrdTSCPhysicalPresence:      {run: (*Engine).cmdPhysicalPresence, check: checkNone},
+	tpm.OrdPhysicalEnable:           {run: noParams((*Engine).cmdPhysicalEnable), check: checkNone},
+	tpm.OrdPhysicalDisable:          {run: noParams((*Engine).cmdPhysicalDisable), check: checkDisabled},
+	tpm.OrdPhysicalSetDeactivated:   {run: (*Engine).cmdPhysicalSetDeactivated, check: checkDisabled},
+	tpm.OrdNVDefineSpace:            {run: (*Engine).cmdNVDefineSpace, check: checkNone},
+	tpm.OrdNVReadValue:              {run: (*Engine).cmdNVReadValue, check: checkNone},
+	tpm.OrdNVWriteValue:             {run: (*Engine).cmdNVWriteValue, check: checkNone},
+	tpm.OrdOIAP:                     {run: noParams((*Engine).cmdOIAP), check: checkNone},
+	tpm.OrdFlushSpecific:            {run: (*Engine).cmdFlushSpecific, check: checkNone},
+	tpm.OrdGetCapabilityOwner:       {run: (*Engine).cmdGetCapabilityOwner, check: checkDisabled | checkDeactivated, tag: tpm.TagRquAuth1},
+	tpm.OrdCreateEndorsementKeyPair: {run: (*Engine).cmdCreateEndorsementKeyPair, check: checkDisabled | checkDeactivated},
 }
 
 func noParams(f func(*Engine) []byte) handler {
@@ -186,8 +194,7 @@ func (e *Engine) execute(cmd []byte) []byte {
 	if !e.started && c.Ordinal() != tpm.OrdStartup {
 		return tpm.NewResponse(tpm.RCInvalidPostinit)
 	}
-	if c.Tag != tpm.TagRquCommand {
-		// The model has no authorisation sessions.
+	if want := cmp.Or(o.tag, tpm.TagRquCommand); c.Tag != want {
 		return tpm.NewResponse(tpm.RCBadTag)
 	}
 	if rc := e.checkState(o.check); rc != tpm.RCSuccess {

@@ -340,7 +340,11 @@ func TestOwnedAndReadPubek(t *testing.T) {
 	})
 	run(t, New(Started()), []step{
 		{"ReadPubek disabled", hexb("00C10000001E0000007C" + strings.Repeat("00", 20)), tpm.RCDisabled, ""},
-		{"OIAP is not modelled", hexb("00C10000000A0000000A"), tpm.RCBadOrdinal, ""},
+		{"OIAP", hexb("00C10000000A0000000A"), 0, ""},
+		{"GetCapabilityOwner disabled", hexb("00C20000003700000066" + strings.Repeat("00", 45)), tpm.RCDisabled, ""},
+		{"FlushSpecific unknown session", hexb("00C100000012000000BA" + "0000000100000002"), tpm.RCInvalidAuthHandle, ""},
+		{"FlushSpecific key", hexb("00C100000012000000BA" + "0000000100000001"), tpm.RCInvalidKeyHandle, ""},
+		{"OSAP is not modelled", hexb("00C10000000A0000000B"), tpm.RCBadOrdinal, ""},
 		{"auth tag", hexb("00C20000000A00000053"), tpm.RCBadTag, ""},
 	})
 }
@@ -364,5 +368,46 @@ func TestExecuteErrorsAreRare(t *testing.T) {
 	}
 	if r, err := tpm.ParseResponse(rsp); err != nil || !errors.Is(r.Err(), tpm.RCBadParamSize) {
 		t.Errorf("empty command: % X %v", rsp, err)
+	}
+}
+
+func TestAuthSessions(t *testing.T) {
+	getCapOwner := func(h []byte) []byte {
+		return append(append(hexb("00C20000003700000066"), h...), make([]byte, 41)...)
+	}
+	flush := func(h []byte) []byte { return append(append(hexb("00C100000012000000BA"), h...), 0, 0, 0, 2) }
+	for _, tt := range []struct {
+		name      string
+		opts      []Option
+		rc        tpm.RC
+		flushedRC tpm.RC
+	}{
+		{"no owner", []Option{Enabled()}, tpm.RCNoSRK, 0},
+		{"owned", []Option{Owned()}, tpm.RCAuthFail, tpm.RCInvalidAuthHandle},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(append(tt.opts, Started())...)
+			rsp, _ := e.Execute(0, hexb("00C10000000A0000000A"))
+			if len(rsp) != 10+4+20 || rsp[9] != 0 {
+				t.Fatalf("OIAP: % X", rsp)
+			}
+			h := rsp[10:14]
+			run(t, e, []step{
+				{"GetCapabilityOwner", getCapOwner(h), tt.rc, ""},
+				{"FlushSpecific", flush(h), tt.flushedRC, ""},
+				{"FlushSpecific again", flush(h), tpm.RCInvalidAuthHandle, ""},
+			})
+		})
+	}
+	e := New(Started())
+	for i := range maxAuthSessions + 1 {
+		rsp, _ := e.Execute(0, hexb("00C10000000A0000000A"))
+		if want := tpm.RC(0); i == maxAuthSessions {
+			if tpm.RC(rsp[9]) != tpm.RCResources {
+				t.Errorf("session %d: % X, want TPM_RESOURCES", i, rsp)
+			}
+		} else if tpm.RC(rsp[9]) != want {
+			t.Errorf("session %d: % X", i, rsp)
+		}
 	}
 }

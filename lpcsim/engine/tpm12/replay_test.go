@@ -11,7 +11,7 @@ import (
 
 // randomContent lists the commands whose response content is random; only
 // their return code and length are compared.
-var randomContent = map[tpm.Ordinal]bool{tpm.OrdGetRandom: true}
+var randomContent = map[tpm.Ordinal]bool{tpm.OrdGetRandom: true, tpm.OrdOIAP: true}
 
 // replay sends the commands of reference traces to e (a CMD_INIT control
 // line resets it) and compares every response with the recorded one.
@@ -23,8 +23,18 @@ func replay(t *testing.T, e *Engine, files ...string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		replayLines(t, e, name, lines)
+	}
+}
+
+func replayLines(t *testing.T, e *Engine, name string, lines []reftest.Line) {
+	t.Helper()
+	{
 		var rsp []byte
 		var ord tpm.Ordinal
+		// Session handles are random: commands carry the recorded handle,
+		// which is swapped for the model's.
+		handles := map[[4]byte][4]byte{}
 		for _, l := range lines {
 			switch l.Kind {
 			case reftest.Ctrl:
@@ -39,12 +49,21 @@ func replay(t *testing.T, e *Engine, files ...string) {
 					t.Fatalf("%s:%d: %v", name, l.Line, err)
 				}
 				ord = c.Ordinal()
-				if rsp, err = e.Execute(0, l.Msg); err != nil {
+				msg := append([]byte(nil), l.Msg...)
+				if len(msg) >= 14 {
+					if h, ok := handles[[4]byte(msg[10:14])]; ok {
+						copy(msg[10:14], h[:])
+					}
+				}
+				if rsp, err = e.Execute(0, msg); err != nil {
 					t.Fatalf("%s:%d: %v", name, l.Line, err)
 				}
 			case reftest.Response:
 				if rsp == nil {
 					t.Fatalf("%s:%d: response without command", name, l.Line)
+				}
+				if ord == tpm.OrdOIAP && len(rsp) >= 14 && len(l.Msg) >= 14 {
+					handles[[4]byte(l.Msg[10:14])] = [4]byte(rsp[10:14])
 				}
 				same := bytes.Equal(rsp, l.Msg)
 				if randomContent[ord] {
@@ -134,6 +153,13 @@ func TestReplayTrousers(t *testing.T) {
 		{"trousers/tpm12-enabled-tpm_nvread.trace", []Option{referenceNV(), Enabled()}},
 		{"trousers/tpm12-enabled-tpm_selftest.trace", []Option{referenceNV(), Enabled()}},
 		{"trousers/tpm12-enabled-tpm_getpubek.trace", []Option{referenceNV(), Enabled()}},
+		{"trousers/tpm12-fresh-tpm_setactive-s.trace", []Option{Enabled()}},
+		{"trousers/tpm12-disabled-tpm_setactive-s.trace", []Option{referenceNV()}},
+		{"trousers/tpm12-disabled-tpm_setenable-s.trace", []Option{referenceNV()}},
+		{"trousers/tpm12-disabled-tpm_setpresence-s.trace", []Option{referenceNV()}},
+		{"trousers/tpm12-disabled-tpm_createek.trace", []Option{referenceNV()}},
+		{"trousers/tpm12-enabled-tpm_setactive-s.trace", []Option{referenceNV(), Enabled()}},
+		{"trousers/tpm12-enabled-tpm_setenable-s.trace", []Option{referenceNV(), Enabled()}},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
@@ -141,4 +167,26 @@ func TestReplayTrousers(t *testing.T) {
 			replay(t, New(append(opts, Started())...), tt.file)
 		})
 	}
+}
+
+// The raw swtpm session from CMD_INIT on a fresh state through NV, making
+// the factory state, the physical-presence bring-up and the restart that
+// clears deactivation (sections B to G2; the trousers runs in between sent
+// their commands through tcsd and are replayed too).
+func TestReplayRawSession(t *testing.T) {
+	const name = "raw-transcripts/tpm12-raw-session.txt"
+	lines, err := reftest.Read(filepath.Join(reftest.Dir(t), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sel []reftest.Line
+	for _, l := range lines {
+		if l.Section >= "B." && l.Section < "I." {
+			sel = append(sel, l)
+		}
+	}
+	if len(sel) < 100 {
+		t.Fatalf("only %d lines in sections B-H of %s", len(sel), name)
+	}
+	replayLines(t, New(Enabled(), WithIdentity(Libtpms())), name, sel)
 }

@@ -60,27 +60,35 @@ const (
 
 // Line is one message of a trace.
 type Line struct {
-	Kind Kind
-	Line int    // line number in the file
-	Name string // the label between direction and bytes
-	Msg  []byte
+	Kind    Kind
+	Line    int    // line number in the file
+	Name    string // the label between direction and bytes
+	Section string // the last "### " heading before the line, if any
+	Msg     []byte
 }
 
 var hexByte = regexp.MustCompile(`^[0-9A-Fa-f]{2}$`)
 
-// Read parses a .trace file: a direction token, a label, then the message
-// bytes as two-digit hex tokens.
+// Read parses a .trace file or a raw transcript: a direction token (">",
+// "<", "tpm>", "tpm<", "ctrl>", "ctrl<"), a label, then the message bytes as
+// two-digit hex tokens. Other lines are skipped; "### " lines name the
+// section of the lines after them.
 func Read(path string) ([]Line, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	kinds := map[string]Kind{">": Command, "<": Response, "ctrl>": Ctrl, "ctrl<": CtrlResp}
+	kinds := map[string]Kind{">": Command, "<": Response, "tpm>": Command, "tpm<": Response, "ctrl>": Ctrl, "ctrl<": CtrlResp}
+	section := ""
 	var out []Line
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
+		if h, ok := strings.CutPrefix(sc.Text(), "### "); ok {
+			section = h
+			continue
+		}
 		fields := strings.Fields(sc.Text())
 		if len(fields) == 0 {
 			continue
@@ -97,7 +105,7 @@ func Read(path string) ([]Line, error) {
 		if err != nil || len(b) == 0 {
 			return nil, fmt.Errorf("%s:%d: no message bytes", path, n)
 		}
-		out = append(out, Line{Kind: k, Line: n, Name: strings.Join(fields[1:i], " "), Msg: b})
+		out = append(out, Line{Kind: k, Line: n, Name: strings.Join(fields[1:i], " "), Section: section, Msg: b})
 	}
 	return out, sc.Err()
 }

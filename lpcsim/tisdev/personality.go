@@ -64,8 +64,10 @@ type Timing struct {
 	// BurstCount caps STS.burstCount; 0 means no cap (free buffer space or
 	// remaining response bytes, as QEMU reports).
 	BurstCount int
-	// StaticBurst makes burstCount read exactly BurstCount whenever the FIFO
-	// can move data, instead of min(BurstCount, what is available).
+	// StaticBurst makes burstCount read exactly BurstCount (which must then
+	// be above 0) whenever the FIFO can move data, instead of
+	// min(BurstCount, what is available); INTF_CAPABILITY.BurstCountStatic
+	// then reads 1.
 	StaticBurst bool
 }
 

@@ -92,9 +92,10 @@ func startSwtpm(t *testing.T, cfg swtpmConfig) *swtpmProc {
 		files, p.dataAddr = append(files, f), a
 		args = append(args, "--server", "type=unixio,fd=4")
 	case "tcp":
-		f, a := listenerFile(t, "tcp", "127.0.0.1:0")
-		files, p.dataAddr = append(files, f), a
-		args = append(args, "--server", "type=tcp,fd=4")
+		// swtpm reads a TCP fd= as an accepted connection, so it gets a port to listen on.
+		port := freePort(t)
+		p.dataAddr = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port}
+		args = append(args, "--server", fmt.Sprintf("type=tcp,port=%d,bindaddr=127.0.0.1", port))
 	}
 	if cfg.tpm2 {
 		args = append(args, "--tpm2")
@@ -120,7 +121,32 @@ func startSwtpm(t *testing.T, cfg swtpmConfig) *swtpmProc {
 		close(p.exited)
 	}()
 	t.Cleanup(func() { p.stop(t) })
+	if cfg.data == "tcp" {
+		p.awaitListening(t)
+	}
 	return p
+}
+
+// awaitListening waits until swtpm accepts on its TCP data port (it binds the port itself).
+func (p *swtpmProc) awaitListening(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", p.dataAddr.String(), time.Second)
+		if err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case <-p.exited:
+			t.Fatalf("integration: swtpm exited: %v; log %s", p.waitErr, p.log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("integration: swtpm not listening on %s after 10s: %v", p.dataAddr, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // stop ends swtpm: QEMU sends CMD_SHUTDOWN when it quits, a test that talked to swtpm directly

@@ -12,6 +12,7 @@ import (
 
 	"tpmbench/lpcsim"
 	"tpmbench/lpcsim/engine/tpm12"
+	"tpmbench/lpcsim/engine/tpm20"
 	"tpmbench/lpcsim/scenario"
 	"tpmbench/tis"
 )
@@ -128,18 +129,21 @@ func expectCycle(d *Cycle, s simCycle, tickSeconds float64) error {
 // meant to drive, the wire and so the decode show the fault; the diagnosis
 // tests cover them.
 func TestRoundTrip(t *testing.T) {
+	tpm12Engine := func() lpcsim.Engine { return tpm12.New() }
+	tpm20Engine := func() lpcsim.Engine { return tpm20.New() }
 	tests := []struct {
 		scenario string
-		engine   bool // put the built-in TPM 1.2 engine behind the FIFO
-		commands bool // expect TPM commands to get through
+		engine   func() lpcsim.Engine // the built-in engine behind the FIFO; nil: none
+		commands bool                 // expect TPM commands to get through
 	}{
-		{"default", true, true},
-		{"bare", false, false},
-		{"fault-swap-lad0-lad1", true, false},
-		{"fault-open-lad2", true, false},
-		{"fault-missing-lclk", true, false},
-		{"fault-lreset-held", true, false},
-		{"alix3d2-asus", true, false},
+		{"default", tpm12Engine, true},
+		{"apu2-tpm1a-tpm20", tpm20Engine, true},
+		{"bare", nil, false},
+		{"fault-swap-lad0-lad1", tpm12Engine, false},
+		{"fault-open-lad2", tpm12Engine, false},
+		{"fault-missing-lclk", tpm12Engine, false},
+		{"fault-lreset-held", tpm12Engine, false},
+		{"alix3d2-asus", tpm12Engine, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
@@ -148,14 +152,16 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-func roundTrip(t *testing.T, name string, engine, commands bool) {
+func roundTrip(t *testing.T, name string, newEngine func() lpcsim.Engine, commands bool) {
 	s, err := scenario.Load(name)
 	if err != nil {
 		t.Skipf("scenario %s: %v", name, err)
 	}
-	tap := &tapEngine{e: tpm12.New()}
+	engine := newEngine != nil
+	tap := &tapEngine{}
 	opts := scenario.Options{}
 	if engine {
+		tap.e = newEngine()
 		opts.Engine = tap
 	}
 	b, err := scenario.BuildWith(s, opts)

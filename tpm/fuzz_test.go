@@ -42,6 +42,8 @@ func FuzzParseCommand(f *testing.F) {
 			return
 		}
 		_ = c.String()
+		_ = DescribeCommand(b)
+		_ = DescribeResponse(b)
 		_, _ = ParseGetCapabilityRequest(c.Params)
 		_, _, _ = ParseNVDefineSpaceRequest(c.Params)
 		_, _ = ParseGetCapabilityRequest2(c.Params)

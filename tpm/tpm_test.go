@@ -412,3 +412,31 @@ func TestLookupDevice(t *testing.T) {
 		t.Errorf("%+v", d)
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	tests := []struct {
+		got, want string
+	}{
+		{DescribeCommand(GetCapProperty(PropManufacturer)), "TPM_GetCapability(TPM_CAP_PROPERTY, TPM_CAP_PROP_MANUFACTURER)"},
+		{DescribeCommand(GetCapFlag(CapFlagPermanent)), "TPM_GetCapability(TPM_CAP_FLAG, PERMANENT)"},
+		{DescribeCommand(GetCapVersionVal()), "TPM_GetCapability(TPM_CAP_VERSION_VAL)"},
+		{DescribeCommand(GetCapNVIndex(0x11000)), "TPM_GetCapability(TPM_CAP_NV_INDEX, 0x11000)"},
+		{DescribeCommand(Startup(STClear)), "TPM_Startup(ST_CLEAR)"},
+		{DescribeCommand(TSCPhysicalPresence(PPNotPresent | PPLock)), "TSC_PhysicalPresence(NOTPRESENT|LOCK)"},
+		{DescribeCommand(PhysicalSetDeactivated(false)), "TPM_PhysicalSetDeactivated(false)"},
+		{DescribeCommand(PCRRead(17)), "TPM_PCRRead(0x11)"},
+		{DescribeCommand(NVLock()), "TPM_NV_DefineSpace(0xFFFFFFFF, 0 bytes, no permissions)"},
+		{DescribeCommand(GetCapability2(Cap2TPMProperties, 0x105, 8)), "TPM2_GetCapability(TPM_PROPERTIES, 0x105, 8)"},
+		{DescribeCommand(PCRRead2(NewPCRSelection(AlgSHA256, 0, 7))), "TPM2_PCR_Read(sha256:[0 7])"},
+		{DescribeCommand(Startup2(SUClear)), "TPM2_Startup(SU_CLEAR)"},
+		{DescribeCommand([]byte{0, 0xC1, 0}), "malformed command (00 C1 00)"},
+		{DescribeResponse(NewResponse(RCDisabled)), "TPM_DISABLED (0x7)"},
+		{DescribeResponse(NewResponse2(RC2Initialize)), "TPM_RC_INITIALIZE (0x100)"},
+		{DescribeResponse([]byte{0, 0xC4, 0, 0, 0, 0x20, 0, 0, 0, 0}), "malformed response (00 C4 00 00 00 20 00 00 00 00)"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"slices"
@@ -183,11 +184,22 @@ var severityStyle = map[pinmap.Severity]lipgloss.Style{
 	pinmap.Info:    lipgloss.NewStyle().Foreground(lipgloss.Color("#5fafff")),
 }
 
+// terminalColour is the drawing colour of a signal, with ground lightened so that it shows
+// on a dark terminal.
+func terminalColour(signal string) color.Color {
+	if signal == string(boards.GND) {
+		return lipgloss.Color("#a0a0a0")
+	}
+	return lipgloss.Color(pinmap.Colour(signal))
+}
+
 // writeStyledWiring is the terminal table: wires coloured by signal, findings by severity.
 func writeStyledWiring(w io.Writer, r *pinmap.Report) error {
 	var b strings.Builder
 	b.WriteString(lipgloss.NewStyle().Bold(true).Render(r.Title()) + "\n")
-	b.WriteString(lipgloss.NewStyle().Faint(true).Render(r.Subtitle()) + "\n")
+	for _, line := range strings.Split(r.Subtitle(), "\n") {
+		b.WriteString(lipgloss.NewStyle().Faint(true).Render(line) + "\n")
+	}
 	rows := r.Rows()
 	t := table.New().
 		Border(lipgloss.RoundedBorder()).
@@ -199,7 +211,7 @@ func writeStyledWiring(w io.Writer, r *pinmap.Report) error {
 				return st.Bold(true)
 			}
 			if row >= 0 && row < len(rows) && (col == 1 || col == 3) {
-				return st.Foreground(lipgloss.Color(pinmap.Colour(r.Wiring.Wires[row].Signal)))
+				return st.Foreground(terminalColour(r.Wiring.Wires[row].Signal))
 			}
 			return st
 		})

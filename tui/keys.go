@@ -26,6 +26,7 @@ type KeyMap struct {
 	Scenario  key.Binding // probe: next scenario
 	Fault     key.Binding // probe: toggle a fault
 	Source    key.Binding // probe: simulator or hardware
+	Trace     key.Binding // probe: register trace in the log
 	Cancel    key.Binding
 	Jump      key.Binding // bus: from a TPM command to its cycles
 	Confirm   key.Binding
@@ -51,14 +52,15 @@ func DefaultKeyMap() KeyMap {
 		Right:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "right pane")),
 		Select:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 
 		Tick:      key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "soldered")),
 		View:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "view")),
-		Run:       key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "run probe")),
+		Run:       key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "run")),
 		Scenario:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scenario")),
 		Fault:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fault")),
-		Source:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "sim/hardware")),
+		Source:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "sim/hw")),
+		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "reg trace")),
 		Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
 		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to cycles")),
 		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),

@@ -10,6 +10,8 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+
+	"tpmbench/tis/devmem"
 )
 
 // Options configure the UI.
@@ -19,6 +21,10 @@ type Options struct {
 	// ConfigDir is where the solder checklist is saved. Empty means the user's config directory
 	// (os.UserConfigDir) joined with "tpmbench".
 	ConfigDir string
+	// Capture is a logic-analyser capture (.sr or VCD) shown on the Bus screen at start.
+	Capture string
+
+	system *devmem.System // the machine the hardware probe checks and maps; nil: this one
 }
 
 // New builds the root model with every screen the UI has.
@@ -55,5 +61,7 @@ func newScreens(opts Options, keys KeyMap, st Styles) []screen {
 	return []screen{
 		newBoardsModel(opts.BoardsDir, keys, st),
 		newWiringModel(newChecklistStore(opts.ConfigDir), keys, st),
+		newProbeModel(opts.system, keys, st),
+		newBusModel(opts.Capture, keys, st),
 	}
 }

@@ -104,6 +104,17 @@ func New(cfg Config) (*Bench, error) {
 	return b, nil
 }
 
+// Close releases what the bench holds: an engine that is a process (swtpm)
+// is stopped. The bench must not be used afterwards.
+func (b *Bench) Close() error {
+	if c, ok := b.Engine.(io.Closer); ok {
+		if err := c.Close(); err != nil {
+			return fmt.Errorf("lpcsim: closing the engine: %w", err)
+		}
+	}
+	return nil
+}
+
 // Powered reports whether the module gets supply and ground through the
 // wires; when it does not, Dead says why.
 func (b *Bench) Powered() bool { return b.w.powered }

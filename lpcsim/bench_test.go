@@ -73,6 +73,9 @@ func TestTPMWindow(t *testing.T) {
 			if err != nil || v != tt.didvid {
 				t.Errorf("Read32(DID_VID) = %#x, %v; want %#x", v, err, tt.didvid)
 			}
+			if tt.profile.TPMCycles == (b.Host.AccessStatus() == StatusNotEmitted) {
+				t.Errorf("AccessStatus() = %v for profile %s", b.Host.AccessStatus(), tt.profile.Name)
+			}
 			r, _ := b.Host.Read8(0xF04)
 			if r != tt.rid || b.Host.Last().Status != tt.status {
 				t.Errorf("Read8(RID) = %#x %v, want %#x %v", r, b.Host.Last().Status, tt.rid, tt.status)

@@ -45,6 +45,12 @@ func (h *Host) Profile() Profile { return h.prof }
 // Last returns the record of the most recent cycle.
 func (h *Host) Last() Cycle { return h.last }
 
+// AccessStatus returns how the last register access (Read8, Write8, Read32
+// or Write32) went: the worst status of its byte cycles, or
+// StatusNotEmitted when the profile's bridge does not put TPM cycles on the
+// bus.
+func (h *Host) AccessStatus() Status { return h.worst }
+
 // Stats returns the host's counters.
 func (h *Host) Stats() Stats {
 	s := h.stats

@@ -96,13 +96,14 @@ func (c *simCmd) run(name string) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	bench, err := scenario.BuildWith(s, scenario.Options{Boards: db})
+	bench, err := scenario.BuildWith(s, scenario.Options{Boards: db, Context: c.e.ctx})
 	if err != nil {
 		if errors.Is(err, scenario.ErrInvalid) {
 			return usageErrorf("%v", err)
 		}
 		return benchErrorf("%v", err)
 	}
+	defer bench.Close() //nolint:errcheck // stopping a swtpm engine; the run's result is what matters
 	c.describe(out, s, bench)
 
 	var cycLog, regLog bytes.Buffer

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,8 +60,31 @@ func TestSimVCD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(data), "$version") || !strings.Contains(string(data), "$timescale 1ps $end") ||
+	if !strings.HasPrefix(string(data), "$version") || !strings.Contains(string(data), "$timescale 1ns $end") ||
 		!strings.Contains(string(data), "$var wire 1 \" LFRAME# $end") {
 		t.Errorf("VCD header wrong:\n%.400s", data)
+	}
+}
+
+// TestSimSwtpm runs the workload against a real swtpm process and checks
+// that it answers the GetCapability as the built-in TPM 1.2 model does
+// (TPM_INVALID_POSTINIT before TPM_Startup).
+func TestSimSwtpm(t *testing.T) {
+	if os.Getenv("TPMBENCH_INTEGRATION") != "1" {
+		t.Skip("set TPMBENCH_INTEGRATION=1 to run swtpm")
+	}
+	if _, err := exec.LookPath("swtpm"); err != nil {
+		t.Fatalf("TPMBENCH_INTEGRATION=1 but swtpm is missing (apt-get install swtpm): %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "swtpm.yaml")
+	if err := os.WriteFile(path, []byte("board: apu1d\nmodule: asus-tpm-20-1\nengine: swtpm\nstate: fresh\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const want = "TPM_GetCapability(TPM_CAP_VERSION_VAL): 10-byte response, return code TPM_INVALID_POSTINIT (0x26)"
+	for _, args := range [][]string{{"sim", path}, {"sim", "default"}} {
+		out, errOut, code := runCmd(t, args...)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("%v: exit %d, want 0 and %q\n%s%s", args, code, want, out, errOut)
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package scenario
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"tpmbench/boards"
@@ -16,6 +18,8 @@ type Options struct {
 	Boards *boards.DB
 	// Engine, when set, replaces the scenario's engine.
 	Engine lpcsim.Engine
+	// Context bounds starting an engine process (swtpm); nil means no bound.
+	Context context.Context
 }
 
 // Build builds the scenario's bench with the built-in connector database.
@@ -45,18 +49,17 @@ func BuildWith(s *Scenario, o Options) (*lpcsim.Bench, error) {
 	if err != nil {
 		return nil, s.errAt("personality", err.Error())
 	}
-	eng := o.Engine
-	if eng == nil {
-		if eng, err = newEngine(s); err != nil {
+	eng, ours := o.Engine, o.Engine == nil
+	if ours {
+		ctx := o.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if eng, err = newEngine(ctx, s, pers.Family); err != nil {
 			return nil, err
 		}
 	}
-	var dev *tisdev.Device
-	if eng != nil {
-		dev = tisdev.New(pers, eng)
-	} else {
-		dev = tisdev.New(pers, nil)
-	}
+	dev := tisdev.New(pers, eng)
 	b, err := lpcsim.New(lpcsim.Config{
 		Profile: prof,
 		Wires:   Wires(wiring),
@@ -66,6 +69,9 @@ func BuildWith(s *Scenario, o Options) (*lpcsim.Bench, error) {
 		SerIRQ:  s.SerIRQ,
 	})
 	if err != nil {
+		if c, ok := eng.(io.Closer); ok && ours {
+			c.Close() //nolint:errcheck // the build error is the one to report
+		}
 		return nil, s.errAt("faults", err.Error())
 	}
 	return b, nil

@@ -1,12 +1,16 @@
 package scenario
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"tpmbench/lpcsim"
+	"tpmbench/lpcsim/engine/swtpm"
 	"tpmbench/lpcsim/engine/tpm12"
+	"tpmbench/lpcsim/engine/tpm20"
+	"tpmbench/lpcsim/tisdev"
 )
 
 // tpm12States are the named starting states of the built-in TPM 1.2 engine;
@@ -20,8 +24,9 @@ var tpm12States = map[string]func() tpm12.Option{
 }
 
 // newEngine creates the scenario's engine ("none" gives nil: every command
-// then fails as an engine error).
-func newEngine(s *Scenario) (lpcsim.Engine, error) {
+// then fails as an engine error). A swtpm engine is a running process: the
+// bench's Close stops it.
+func newEngine(ctx context.Context, s *Scenario, family tisdev.Family) (lpcsim.Engine, error) {
 	switch strings.ToLower(s.Engine) {
 	case "none":
 		return nil, nil
@@ -31,8 +36,38 @@ func newEngine(s *Scenario) (lpcsim.Engine, error) {
 			return nil, err
 		}
 		return tpm12.New(opts...), nil
+	case "tpm20":
+		switch strings.ToLower(strings.TrimSpace(s.State)) {
+		case "", "factory":
+			return tpm20.New(), nil
+		case "started":
+			return tpm20.New(tpm20.Started()), nil
+		}
+		return nil, s.errAt("state", fmt.Sprintf("unknown TPM 2.0 state %q (want factory or started)", s.State))
+	case "swtpm":
+		cfg := swtpm.Config{TPM2: family == tisdev.Family20}
+		switch st := strings.TrimSpace(s.State); strings.ToLower(st) {
+		case "", "factory", "fresh":
+			// a fresh libtpms state
+		default:
+			cfg.StateDir = s.relPath(st)
+		}
+		e, err := swtpm.Start(ctx, cfg)
+		if err != nil {
+			return nil, s.errAt("engine", err.Error())
+		}
+		return e, nil
 	}
-	return nil, s.errAt("engine", fmt.Sprintf("engine %q is not available in this build (available: tpm12, none)", s.Engine))
+	return nil, s.errAt("engine", fmt.Sprintf("unknown engine %q (want tpm12, tpm20, swtpm or none)", s.Engine))
+}
+
+// relPath resolves a path named in the scenario relative to the scenario
+// file (built-in scenarios name no files).
+func (s *Scenario) relPath(p string) string {
+	if filepath.IsAbs(p) || strings.HasPrefix(s.File, "builtin/") {
+		return p
+	}
+	return filepath.Join(filepath.Dir(s.File), p)
 }
 
 // tpm12Options reads the state: "factory" (disabled + deactivated), named
@@ -44,11 +79,7 @@ func (s *Scenario) tpm12Options() ([]tpm12.Option, error) {
 		return nil, nil
 	}
 	if strings.ContainsAny(state, "/\\.") {
-		path := state
-		if !filepath.IsAbs(path) && !strings.HasPrefix(s.File, "builtin/") {
-			path = filepath.Join(filepath.Dir(s.File), path)
-		}
-		st, err := tpm12.LoadFile(path)
+		st, err := tpm12.LoadFile(s.relPath(state))
 		if err != nil {
 			return nil, s.errAt("state", fmt.Sprintf("loading TPM 1.2 state: %v", err))
 		}

@@ -69,25 +69,7 @@ func factoryStateDir(t *testing.T) string {
 
 func makeFactoryState(t *testing.T) string {
 	dir := t.TempDir()
-	e, err := Start(context.Background(), Config{SaveDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range [][]byte{
-		tpm.Startup(tpm.STClear),
-		tpm.TSCPhysicalPresence(tpm.PPCMDEnable), tpm.TSCPhysicalPresence(tpm.PPPresent),
-		tpm.PhysicalSetDeactivated(true), tpm.PhysicalDisable(),
-		tpm.TSCPhysicalPresence(tpm.PPCMDDisable),
-	} {
-		rsp, err := e.Execute(0, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r, _ := tpm.ParseResponse(rsp); r.Err() != nil {
-			t.Fatalf("making the factory state: % X: %v", c, r.Err())
-		}
-	}
-	if err := e.Close(); err != nil {
+	if err := CreateFactoryState(context.Background(), Config{}, dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir

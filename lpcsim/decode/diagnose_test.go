@@ -26,6 +26,9 @@ func simVCD(t *testing.T, name string) []byte {
 	}
 	var vcd bytes.Buffer
 	v := b.AttachVCD(&vcd)
+	// A POST-code write first, as firmware does: its address and data
+	// nibbles (0x80, 0x98) exercise every LAD line.
+	b.Host.IOWrite(0x80, 0x98)
 	tis.Probe(context.Background(), b.Host, tis.Options{SkipDetails: true, TimeoutScale: 0.01})
 	b.Idle(8)
 	if err := v.Close(); err != nil {

@@ -29,6 +29,7 @@ type wvConnector struct {
 type wvCable struct {
 	WireCount int      `yaml:"wirecount"`
 	Colors    []string `yaml:"colors,flow"`
+	Labels    []string `yaml:"wirelabels,flow"`
 	Category  string   `yaml:"category"`
 	Notes     string   `yaml:"notes,omitempty"`
 }
@@ -67,10 +68,10 @@ func wvSide(c *boards.Connector, note string) wvConnector {
 
 // WriteWireViz writes the wiring as a WireViz harness: the two connectors (all pins listed,
 // unconnected ones hidden), one bundle with a wire per connection coloured by signal, and the
-// connections. Pins the connectors lack are left out.
+// connections. Each wire is labelled with its signal. Pins the connectors lack are left out.
 func (r *Report) WriteWireViz(w io.Writer) error {
 	var mp, bp, idx []int
-	var colours []string
+	var colours, labels []string
 	for _, wire := range r.Wiring.Wires {
 		if _, ok := r.Setup.Module.Pin(wire.ModulePin); !ok {
 			continue
@@ -86,6 +87,7 @@ func (r *Report) WriteWireViz(w io.Writer) error {
 			c = "GYWH"
 		}
 		colours = append(colours, c)
+		labels = append(labels, wire.Signal)
 	}
 	var never []int
 	for _, p := range r.Setup.Header.Pins {
@@ -103,7 +105,7 @@ func (r *Report) WriteWireViz(w io.Writer) error {
 			"Board":  wvSide(r.Setup.Header, joinNonEmpty("board "+r.Setup.Target(), boardNote)),
 		},
 		Cables: map[string]wvCable{
-			"W1": {WireCount: len(idx), Colors: colours, Category: "bundle", Notes: "keep wires short (under about 10 cm)"},
+			"W1": {WireCount: len(idx), Colors: colours, Labels: labels, Category: "bundle", Notes: "keep wires short (under about 10 cm)"},
 		},
 		Connections: [][]map[string]flowInts{{{"Module": flowInts(mp)}, {"W1": flowInts(idx)}, {"Board": flowInts(bp)}}},
 	}

@@ -127,3 +127,58 @@ func TestParseFaultErrors(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseFault(f *testing.F) {
+	for _, x := range SingleLineFaults() {
+		f.Add(x.String())
+	}
+	for _, s := range []string{"missing-lclk", "bridge LAD1 LFRAME#", "flip LCLK 1 seed=0x10", "open vcc3", "stuck-low 3.3V"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		x, err := ParseFault(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadFault) {
+				t.Fatalf("ParseFault(%q) error %v does not match ErrBadFault", s, err)
+			}
+			return
+		}
+		if err := x.Check(); err != nil {
+			t.Fatalf("ParseFault(%q) accepted a fault Check rejects: %v", s, err)
+		}
+		y, err := ParseFault(x.String())
+		if err != nil || y != x {
+			t.Fatalf("ParseFault(%q) = %+v; its String %q reads back as %+v, %v", s, x, x.String(), y, err)
+		}
+	})
+}
+
+func TestParseSignal(t *testing.T) {
+	for name, want := range map[string]Signal{"LFRAME#": LFRAME, "lframe": LFRAME, "lad3": LAD3, "+3V3": V3P3, "3v3": V3P3,
+		"VCC3": V3P3, "+3V3SB": V3P3SB, "GND": GND, "+5V": V5, "serirq": SERIRQ, "CLKRUN": CLKRUN} {
+		if got, ok := ParseSignal(name); !ok || got != want {
+			t.Errorf("ParseSignal(%q) = %v, %v; want %v", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"CLK48", "KEY", "NC", "LAD4", ""} {
+		if s, ok := ParseSignal(name); ok {
+			t.Errorf("ParseSignal(%q) = %v, want not modelled", name, s)
+		}
+	}
+}
+
+func TestProfileCheck(t *testing.T) {
+	for _, p := range Profiles() {
+		if err := p.Check(); err != nil {
+			t.Errorf("built-in profile %s: %v", p.Name, err)
+		}
+	}
+	bad := APU
+	bad.NoSyncLimit = 0
+	if _, err := New(Config{Profile: bad}); err == nil {
+		t.Error("New accepted a profile with NoSyncLimit 0")
+	}
+	if _, err := LookupProfile("via"); err == nil {
+		t.Error("LookupProfile(via) gave no error")
+	}
+}

@@ -402,3 +402,26 @@ func ExampleStart() {
 	r, _ := tpm.ParseResponse(rsp)
 	fmt.Println(r.Err())
 }
+
+// A swtpm process that dies gives transport errors, not TPM responses.
+func TestSwtpmProcessDies(t *testing.T) {
+	needSwtpm(t)
+	e, err := Start(context.Background(), Config{TPM2: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.run(tpm.Startup2(tpm.SUClear)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.proc.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-e.exited
+	if _, err := e.Execute(0, tpm.GetRandom2(8)); err == nil || !strings.HasPrefix(err.Error(), "swtpm: ") {
+		t.Errorf("Execute after the process died: %v", err)
+	}
+	if err := e.Reset(); err == nil {
+		t.Error("Reset after the process died succeeded")
+	}
+}

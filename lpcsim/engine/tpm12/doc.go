@@ -9,9 +9,15 @@
 // ContinueSelfTest, SelfTestFull, GetTestResult, PCRRead, Extend, GetRandom,
 // ReadPubek, TSC_PhysicalPresence, PhysicalEnable, PhysicalDisable,
 // PhysicalSetDeactivated, NV_DefineSpace (including TPM_NV_INDEX_LOCK),
-// NV_ReadValue and NV_WriteValue without authorisation sessions. Other
-// ordinals answer TPM_BAD_ORDINAL. There are no keys, owners' secrets or
-// sessions: "owned" is a flag.
+// NV_ReadValue and NV_WriteValue without authorisation, and, for the
+// return codes the status tools of tpm-tools expect, OIAP, FlushSpecific,
+// GetCapabilityOwner and the state checks of CreateEndorsementKeyPair.
+// Other ordinals answer TPM_BAD_ORDINAL. There are no keys and no secrets:
+// "owned" is a flag and no HMAC is checked.
+//
+// Where the TPM specification leaves room, the model follows what libtpms
+// answered in the same situation; an integration test in package swtpm
+// runs one command script against both.
 //
 // Persistent state (permanent flags, owner flag, NV areas) can be saved to
 // bytes or a file and loaded again; volatile state (Startup, STCLEAR flags,

@@ -253,8 +253,10 @@ func (r *srReader) buildLUT(ch Channels) {
 	}
 }
 
+// Info describes the session file and the channel mapping.
 func (r *srReader) Info() Info { return r.info }
 
+// Close closes the open entry and the file.
 func (r *srReader) Close() error {
 	if r.rc != nil {
 		r.rc.Close()

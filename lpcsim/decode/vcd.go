@@ -73,7 +73,7 @@ func (v *vcdReader) word(what string) ([]byte, error) {
 	return t, nil
 }
 
-// body collects the tokens of a $keyword ... $end section.
+// section collects the tokens of a $keyword ... $end section (the first 64).
 func (v *vcdReader) section(kw string) ([]string, error) {
 	var words []string
 	for {
@@ -222,7 +222,10 @@ func parseTimescale(s string) (float64, error) {
 	return n * u, nil
 }
 
-func (v *vcdReader) Info() Info   { return v.info }
+// Info describes the file and the channel mapping.
+func (v *vcdReader) Info() Info { return v.info }
+
+// Close closes the file.
 func (v *vcdReader) Close() error { return v.closer.Close() }
 
 // Next parses value changes until a chunk of samples is full or the file ends.

@@ -155,6 +155,7 @@ func (c *simCmd) describe(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) 
 	if p.Hypothesis {
 		fmt.Fprintf(out, "NOTE: the %s host profile models a HYPOTHESIS, not a confirmed fact.\n", p.Name)
 	}
+	c.describeWiring(out, s, b)
 	if len(b.Faults) == 0 {
 		fmt.Fprintln(out, "faults: none")
 	}
@@ -163,6 +164,24 @@ func (c *simCmd) describe(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) 
 	}
 	if !b.Powered() {
 		fmt.Fprintf(out, "module power: DEAD — %s\n", b.Dead())
+	}
+}
+
+// describeWiring says where the wiring came from and names every wire that
+// joins two different signals (a supply pin fed from another rail aside).
+func (c *simCmd) describeWiring(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) {
+	from := "generated"
+	switch {
+	case s.WiringFile != "":
+		from = "from " + s.WiringFile
+	case len(s.Wires) > 0:
+		from = "by pin list"
+	}
+	fmt.Fprintf(out, "wiring: %s, %d wires\n", from, len(b.Wires))
+	for _, w := range b.Wires {
+		if w.Board != w.Module && (w.Board.IsLine() || w.Module.IsLine()) {
+			fmt.Fprintf(out, "wire: board %s -> module %s (crossed)\n", w.Board, w.Module)
+		}
 	}
 }
 

@@ -25,9 +25,11 @@ func TestSimCommand(t *testing.T) {
 		want []string
 	}{
 		{"bare", []string{"sim", "bare", "--regs", "--cycles"}, 0, []string{
-			"scenario bare:", "host: apu", "faults: none", "DID_VID 0x000b15d1  RID 0x10  ACCESS_0 0x81",
+			"scenario bare:", "host: apu", "wiring: generated, 12 wires", "faults: none", "DID_VID 0x000b15d1  RID 0x10  ACCESS_0 0x81",
 			"TPM_GetCapability(TPM_CAP_VERSION_VAL): ", "register log:", " R DID_VID_0 0x0f00 = 0x000b15d1",
 			"cycle log:", " tpm rd 0x0f00 loc0 data 0xd1 waits 0 ok clocks 14"}},
+		{"crossed", []string{"sim", "wiring-lad0-lad3-crossed"}, 1, []string{"wiring: by pin list, 13 wires",
+			"wire: board LAD0 -> module LAD3 (crossed)", "wire: board LAD3 -> module LAD0 (crossed)", "no TPM answers"}},
 		{"list", []string{"sim", "--list"}, 0, []string{"default ", "alix3d2-asus ", "fault-missing-lclk "}},
 		{"unknown", []string{"sim", "apu9"}, 2, []string{"no built-in scenario \"apu9\""}},
 		{"bad file", []string{"sim", bad}, 2, []string{"bad.yaml:4: fault:"}},

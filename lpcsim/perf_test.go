@@ -1,6 +1,7 @@
 package lpcsim
 
 import (
+	"io"
 	"testing"
 
 	"tpmbench/lpcsim/engine/tpm12"
@@ -95,6 +96,17 @@ func TestNoAllocPerClock(t *testing.T) {
 		}
 		if n := testing.AllocsPerRun(100, func() { b.Host.Read8(0xF00) }); n != 0 {
 			t.Errorf("faults %v: %v allocations per byte cycle, want 0", faults, n)
+		}
+		// With every output attached the trace still streams: nothing
+		// accumulates per cycle.
+		b.SetCycleLog(io.Discard)
+		b.SetRegLog(io.Discard)
+		v := b.AttachVCD(io.Discard)
+		if n := testing.AllocsPerRun(100, func() { b.Host.Read8(0xF00) }); n != 0 {
+			t.Errorf("faults %v, logs and VCD on: %v allocations per byte cycle, want 0", faults, n)
+		}
+		if err := v.Close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -18,9 +18,6 @@ const maxPCRDigests = 8
 // maxProperties bounds one TPM2_GetCapability(TPM_PROPERTIES) answer.
 const maxProperties = 127
 
-// Banks are the allocated PCR banks.
-var Banks = []tpm.Alg{tpm.AlgSHA1, tpm.AlgSHA256}
-
 // Engine is the minimal TPM 2.0. It is safe for concurrent use.
 type Engine struct {
 	mu            sync.Mutex
@@ -54,10 +51,10 @@ func Started() Option { return func(e *Engine) { e.started = true } }
 func New(opts ...Option) *Engine {
 	e := &Engine{id: SLB9665()}
 	WithSeed(1)(e)
-	e.resetPCRs()
 	for _, o := range opts {
 		o(e)
 	}
+	e.resetPCRs()
 	return e
 }
 
@@ -72,7 +69,7 @@ func (e *Engine) Reset() error {
 
 func (e *Engine) resetPCRs() {
 	e.pcrs = map[tpm.Alg]*[NumPCRs][]byte{}
-	for _, alg := range Banks {
+	for _, alg := range e.id.Banks {
 		var bank [NumPCRs][]byte
 		for i := range bank {
 			bank[i] = make([]byte, alg.DigestSize())
@@ -103,7 +100,12 @@ func rsp(rc tpm.RC2, params ...[]byte) []byte { return tpm.NewResponse2(rc, para
 const (
 	rcValueP1  = tpm.RC2Value | 0x040 | 0x100
 	rcHandleH1 = tpm.RC2Handle | 0x100
+	rcHashP1   = tpm.RC2Hash | 0x040 | 0x100
 )
+
+// hashImplemented are the hash algorithms the model knows (as libtpms);
+// a bank of one of them may still be unallocated.
+var hashImplemented = map[tpm.Alg]bool{tpm.AlgSHA1: true, tpm.AlgSHA256: true, tpm.AlgSHA384: true, tpm.AlgSHA512: true}
 
 var commands = map[tpm.CommandCode]func(*Engine, []byte) []byte{
 	tpm.CCStartup:       (*Engine).cmdStartup,
@@ -210,7 +212,7 @@ func (e *Engine) cmdGetCapability(p []byte) []byte {
 		return rsp(0, e.properties(tpm.PT(req.Property), req.Count).Marshal())
 	case tpm.Cap2PCRs:
 		var sel []tpm.PCRSelection
-		for _, alg := range Banks {
+		for _, alg := range e.id.Banks {
 			sel = append(sel, tpm.PCRSelection{Hash: alg, Select: []byte{0xFF, 0xFF, 0xFF}})
 		}
 		b := []byte{0}
@@ -290,6 +292,11 @@ func (e *Engine) cmdPCRRead(p []byte) []byte {
 		return rsp(tpm.RC2CommandSize)
 	}
 	out := tpm.PCRRead2Result{UpdateCounter: e.updateCounter}
+	for _, s := range sel {
+		if !hashImplemented[s.Hash] {
+			return rsp(rcHashP1)
+		}
+	}
 	for _, s := range sel {
 		got := tpm.PCRSelection{Hash: s.Hash, Select: make([]byte, len(s.Select))}
 		if bank, ok := e.pcrs[s.Hash]; ok {

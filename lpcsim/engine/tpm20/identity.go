@@ -2,10 +2,12 @@ package tpm20
 
 import "tpmbench/tpm"
 
-// Identity is the list of fixed TPM properties (TPM_PT 0x100..0x1FF), in
-// ascending order, that TPM2_GetCapability reports.
+// Identity is what differs between TPM 2.0 implementations here: the
+// fixed TPM properties (TPM_PT 0x100..0x1FF, ascending) and the allocated
+// PCR banks.
 type Identity struct {
 	Fixed []tpm.TaggedProperty
+	Banks []tpm.Alg
 }
 
 // libtpmsFixed are the fixed properties of libtpms 0.9 (swtpm 0.7),
@@ -60,9 +62,13 @@ var libtpmsFixed = []tpm.TaggedProperty{
 }
 
 // Libtpms returns the identity of swtpm's TPM 2.0 (manufacturer IBM,
-// "SW  TPM"), for byte-for-byte comparisons with a swtpm process.
+// "SW  TPM", sha1, sha256, sha384 and sha512 banks), for byte-for-byte
+// comparisons with a swtpm process.
 func Libtpms() Identity {
-	return Identity{Fixed: append([]tpm.TaggedProperty(nil), libtpmsFixed...)}
+	return Identity{
+		Fixed: append([]tpm.TaggedProperty(nil), libtpmsFixed...),
+		Banks: []tpm.Alg{tpm.AlgSHA1, tpm.AlgSHA256, tpm.AlgSHA384, tpm.AlgSHA512},
+	}
 }
 
 // SLB9665 returns the identity of an Infineon SLB9665 TT 2.0: manufacturer

@@ -111,12 +111,15 @@ func TestCheck(t *testing.T) {
 		{"iomem tpm_tis", func(t *testing.T) System {
 			return fakeSystem(t, 0, nil, plainIomem+"fed40000-fed44fff : tpm_tis\n", "")
 		}, false, ErrDriverBound, "iomem=relaxed"},
-		{"iomem MSFT0101", func(t *testing.T) System {
-			return fakeSystem(t, 0, nil, plainIomem+"fed40000-fed40fff : MSFT0101:00\n", "")
-		}, false, ErrDriverBound, "iomem:4"},
-		{"iomem PNP0C31", func(t *testing.T) System {
-			return fakeSystem(t, 0, nil, "fed40000-fed44fff : PNP0C31:00\n", "")
+		{"iomem MSFT0101 requested by a driver", func(t *testing.T) System {
+			return fakeSystem(t, 0, nil, plainIomem+"fed40000-fed40fff : MSFT0101:00\n  fed40000-fed40fff : MSFT0101:00\n", "")
+		}, false, ErrDriverBound, "iomem:5"},
+		{"iomem PNP0C31 requested by a driver", func(t *testing.T) System {
+			return fakeSystem(t, 0, nil, "fed40000-fed44fff : PNP0C31:00\n  fed40000-fed44fff : PNP0C31:00\n", "")
 		}, false, ErrDriverBound, "rmmod"},
+		{"iomem MSFT0101 described by firmware, no driver", func(t *testing.T) System {
+			return fakeSystem(t, 0, nil, plainIomem+"fed40000-fed44fff : MSFT0101:00\n", "[none] integrity\n")
+		}, false, nil, ""},
 		{"force skips the driver check", func(t *testing.T) System {
 			return fakeSystem(t, 0, []string{"tpm0"}, "fed40000-fed44fff : tpm_tis\n", "[none]\n")
 		}, true, nil, ""},

@@ -38,8 +38,13 @@ func HostSystem() System {
 		Lockdown: "/sys/kernel/security/lockdown", EUID: os.Geteuid()}
 }
 
-// iomemOwners are /proc/iomem names that show a TPM driver or its ACPI device holds the window.
-var iomemOwners = []string{"tpm_tis", "tpm_crb", "MSFT0101", "PNP0C31", "IFX0102", "fed40000-fed44fff : tpm"}
+// iomemDrivers are /proc/iomem names that only a TPM driver's own request gives the window.
+var iomemDrivers = []string{"tpm_tis", "tpm_crb"}
+
+// iomemDevices are the ACPI/PNP ids of TPMs. Their resource appears in /proc/iomem as soon as
+// firmware describes the TPM, bound or not; a driver that binds requests the same range again
+// under the same name, so the name appears a second time, nested.
+var iomemDevices = []string{"MSFT0101", "PNP0C31", "IFX0102"}
 
 // Check returns nil when mapping the TIS window may proceed, or an error that says what stands
 // in the way and how to fix it. force skips only the driver check.
@@ -87,12 +92,23 @@ func (s System) driverOwner() string {
 		return ""
 	}
 	defer f.Close()
+	seen := map[string]int{} // ACPI id -> first line
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
-		for _, o := range iomemOwners {
-			if strings.Contains(sc.Text(), o) {
-				return fmt.Sprintf("%s:%d: %q", s.ProcIomem, line, strings.TrimSpace(sc.Text()))
+		text := strings.TrimSpace(sc.Text())
+		for _, d := range iomemDrivers {
+			if strings.Contains(text, d) {
+				return fmt.Sprintf("%s:%d: %q", s.ProcIomem, line, text)
 			}
+		}
+		for _, id := range iomemDevices {
+			if !strings.Contains(text, id) {
+				continue
+			}
+			if first, ok := seen[id]; ok {
+				return fmt.Sprintf("%s:%d: %q requested again inside the firmware's entry at line %d", s.ProcIomem, line, text, first)
+			}
+			seen[id] = line
 		}
 	}
 	return ""

@@ -150,12 +150,9 @@ func (m *probeModel) update(msg tea.Msg) (screen, tea.Cmd) {
 	case hardwareCheckedMsg:
 		m.hwErr, m.hwChecked = msg.err, true
 	case pickedMsg:
-		// Follow the Boards screen: preselect a scenario of the same module and board.
-		for _, s := range m.scenarios {
-			if s.Module == msg.setup.Module.ID && s.Board == msg.setup.Target() && len(s.Faults) == 0 {
-				m.scenList.selectID(s.Name)
-				break
-			}
+		// Follow the Boards screen: preselect a healthy scenario of the same module and board.
+		if name := matchingScenario(m.scenarios, msg.setup.Module.ID, msg.setup.Target()); name != "" {
+			m.scenList.selectID(name)
 		}
 	case probeLogMsg:
 		m.log = append(m.log, msg.line)
@@ -230,6 +227,24 @@ func (m *probeModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.start()
 	}
 	return nil
+}
+
+// matchingScenario names the built-in scenario that simulates a module on a board without
+// faults and with a TPM engine, the reference bench first; "" when there is none.
+func matchingScenario(list []*scenario.Scenario, module, board string) string {
+	best := ""
+	for _, s := range list {
+		if s.Module != module || s.Board != board || len(s.Faults) > 0 || len(s.Wires) > 0 || s.Engine == "none" {
+			continue
+		}
+		if s.Name == "default" {
+			return s.Name
+		}
+		if best == "" {
+			best = s.Name
+		}
+	}
+	return best
 }
 
 // start launches a probe of what the setup names.

@@ -95,3 +95,36 @@ func TestProbeCancel(t *testing.T) {
 	d.run(cmd)
 	d.mustShow("probe failed", "cancel")
 }
+
+// TestProbeFollowsBoards checks that picking a pair on the Boards screen preselects the healthy
+// scenario of that pair: the reference bench for apu1d, the TPM 2.0 bench for apu2 + TPM1A.
+func TestProbeFollowsBoards(t *testing.T) {
+	tests := []struct {
+		name   string
+		module int // downs on the module list from its first entry
+		board  string
+		want   string
+	}{
+		{"reference bench", 0, "apu1d", "› default"},
+		{"TPM 2.0 bench", 2, "apu2", "› apu2-tpm1a-tpm20"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDriver(t, Options{}, 80, 24)
+			d.keys("up", "up", "up", "up")
+			for range tt.module {
+				d.keys("down")
+			}
+			d.keys("enter", "/")
+			d.typeText(tt.board)
+			d.keys("enter")
+			for i := 0; i < 20 && !strings.Contains(d.screen(), "› "+tt.board+" "); i++ {
+				d.keys("down")
+			}
+			d.keys("enter")
+			d.mustShow("[Wiring]")
+			toProbe(d)
+			d.mustShow(tt.want)
+		})
+	}
+}

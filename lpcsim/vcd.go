@@ -18,6 +18,7 @@ type VCD struct {
 	board  uint32
 	module uint32
 	modClk bool
+	last   uint64 // the last timestamp written
 	buf    []byte
 }
 
@@ -53,7 +54,8 @@ func (v *VCD) header(b *Bench) {
 		}
 		fmt.Fprintf(v.w, "$upscope $end\n")
 	}
-	fmt.Fprintf(v.w, "$enddefinitions $end\n#%d\n$dumpvars\n", b.clock*ClockPeriodNS)
+	v.last = b.clock * ClockPeriodNS
+	fmt.Fprintf(v.w, "$enddefinitions $end\n#%d\n$dumpvars\n", v.last)
 	v.board, v.module = b.board, b.module
 	for scope, val := range []uint32{b.board, b.module} {
 		for i, s := range vcdLines {
@@ -75,9 +77,13 @@ func (v *VCD) clock(k uint64, board, module uint32, edge bool) {
 		return
 	}
 	fall := (k - 1) * ClockPeriodNS
-	b := append(v.buf[:0], '#')
-	b = strconv.AppendUint(b, fall, 10)
-	b = append(b, '\n', '0', vcdID(0, 0), '\n')
+	b := v.buf[:0]
+	if fall != v.last { // the first clock falls at the $dumpvars time
+		b = append(b, '#')
+		b = strconv.AppendUint(b, fall, 10)
+		b = append(b, '\n')
+	}
+	b = append(b, '0', vcdID(0, 0), '\n')
 	b = v.changes(b, 0, v.board, board)
 	modClk := module&bitClock != 0
 	if edge {
@@ -89,7 +95,8 @@ func (v *VCD) clock(k uint64, board, module uint32, edge bool) {
 	}
 	b = v.changes(b, 1, v.module, module)
 	b = append(b, '#')
-	b = strconv.AppendUint(b, fall+ClockPeriodNS/2, 10)
+	v.last = fall + ClockPeriodNS/2
+	b = strconv.AppendUint(b, v.last, 10)
 	b = append(b, '\n', '1', vcdID(0, 0), '\n')
 	if edge {
 		b = append(b, '1', vcdID(1, 0), '\n')

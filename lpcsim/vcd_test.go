@@ -156,3 +156,42 @@ func TestSigrokDecodesIOReads(t *testing.T) {
 		fmt.Fprintf(os.Stderr, "sigrok output:\n%s", out)
 	}
 }
+
+// TestGTKWaveReadsVCD converts a waveform with GTKWave's vcd2fst and back
+// with fst2vcd, and checks that every timestamp survives.
+func TestGTKWaveReadsVCD(t *testing.T) {
+	if os.Getenv("TPMBENCH_INTEGRATION") != "1" {
+		t.Skip("set TPMBENCH_INTEGRATION=1 to run GTKWave's vcd2fst")
+	}
+	for _, tool := range []string{"vcd2fst", "fst2vcd"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("TPMBENCH_INTEGRATION=1 but %s is missing (apt-get install gtkwave): %v", tool, err)
+		}
+	}
+	cfg := lpcsim.Config{Profile: lpcsim.APU, TPM: tisdev.New(tisdev.SLB9635(), nil), SerIRQ: lpcsim.SerIRQContinuous}
+	path, _ := recordVCD(t, cfg, func(h *lpcsim.Host, rec func()) {
+		h.Read32(0xF00)
+		h.Write8(0x000, 0x02)
+	})
+	fst := path + ".fst"
+	if out, err := exec.Command("vcd2fst", path, fst).CombinedOutput(); err != nil {
+		t.Fatalf("vcd2fst: %v\n%s", err, out)
+	}
+	back, err := exec.Command("fst2vcd", fst).Output()
+	if err != nil {
+		t.Fatalf("fst2vcd: %v", err)
+	}
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamps := regexp.MustCompile(`(?m)^#\d+$`)
+	if a, b := len(stamps.FindAll(orig, -1)), len(stamps.FindAll(back, -1)); a != b || a < 100 {
+		t.Errorf("our VCD has %d timestamps, GTKWave's round trip %d", a, b)
+	}
+	for _, name := range []string{"LFRAME#", "mod_LAD3", "SERIRQ"} {
+		if !bytes.Contains(back, []byte(" "+name+" $end")) {
+			t.Errorf("GTKWave's round trip lost the variable %s", name)
+		}
+	}
+}

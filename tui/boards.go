@@ -33,7 +33,7 @@ type pickedMsg struct{ setup pinmap.Setup }
 
 type boardsModel struct {
 	km        KeyMap
-	st        Styles
+	st        *Styles
 	dir       string // --boards
 	db        *boards.DB
 	err       error
@@ -43,7 +43,7 @@ type boardsModel struct {
 	module    string
 }
 
-func newBoardsModel(dir string, keys KeyMap, st Styles) *boardsModel {
+func newBoardsModel(dir string, keys KeyMap, st *Styles) *boardsModel {
 	return &boardsModel{km: keys, st: st, dir: dir}
 }
 

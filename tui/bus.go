@@ -100,7 +100,7 @@ const (
 
 type busModel struct {
 	km      KeyMap
-	st      Styles
+	st      *Styles
 	capture string // a capture file given on the command line
 	trace   *busTrace
 	err     error
@@ -110,7 +110,7 @@ type busModel struct {
 	loading bool
 }
 
-func newBusModel(capture string, keys KeyMap, st Styles) *busModel {
+func newBusModel(capture string, keys KeyMap, st *Styles) *busModel {
 	return &busModel{km: keys, st: st, capture: capture, loading: capture != ""}
 }
 

@@ -104,7 +104,7 @@ func (c *canvas) text(x, y int, s string) {
 	}
 }
 
-func (c *canvas) render(st Styles) string {
+func (c *canvas) render() string {
 	var b strings.Builder
 	for y, row := range c.cells {
 		if y > 0 {
@@ -162,7 +162,7 @@ func (h header) cols() int {
 
 // drawHeaders draws the module header, the board header and the wires between them. Wires whose
 // pins are not in the grids are listed under the drawing instead.
-func drawHeaders(st Styles, module, board header, wires []drawWire, width int) string {
+func drawHeaders(st *Styles, module, board header, wires []drawWire, width int) string {
 	const margin = 4 // room for the row labels on the left
 	// Within one header column: module row 0, board row 0, module row 1, board row 1, two cells
 	// apart, so vertical runs of different wires never touch.
@@ -245,7 +245,7 @@ func drawHeaders(st Styles, module, board header, wires []drawWire, width int) s
 	cv.text(0, 0, module.title)
 	cv.text(0, height-1, board.title)
 
-	out := cv.render(st)
+	out := cv.render()
 	var notes []string
 	for _, h := range []header{module, board} {
 		if h.legend != "" && !slices.Contains(notes, h.legend) {

@@ -72,7 +72,7 @@ func (l *pickList) move(delta int) {
 
 // view draws height rows of at most width cells, the cursor row marked with "›" (visible
 // without colour too) and styled.
-func (l pickList) view(st Styles, width, height int, focused bool) string {
+func (l pickList) view(st *Styles, width, height int, focused bool) string {
 	if len(l.shown) == 0 {
 		return st.Dim.Render("(nothing matches)")
 	}

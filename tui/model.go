@@ -30,7 +30,7 @@ type screen interface {
 // bar.
 type Model struct {
 	keys    KeyMap
-	styles  Styles
+	styles  *Styles // shared with every screen, so a light background restyles them all
 	help    help.Model
 	screens []screen
 	active  int
@@ -41,7 +41,7 @@ type Model struct {
 
 // Init starts every screen's first command (loading the board database, the checklist file).
 func (m Model) Init() tea.Cmd {
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	for _, s := range m.screens {
 		if i, ok := s.(interface{ init() tea.Cmd }); ok {
 			cmds = append(cmds, i.init())
@@ -59,7 +59,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(msg.Width)
 		return m.broadcast(m.bodySize())
 	case tea.BackgroundColorMsg:
-		m.styles = DefaultStyles(msg.IsDark())
+		*m.styles = DefaultStyles(msg.IsDark())
 		m.help.Styles = m.styles.Help
 		return m, nil
 	case statusMsg:

@@ -14,6 +14,9 @@ func TestResize(t *testing.T) {
 	for _, sz := range sizes {
 		d := newDriver(t, Options{}, 80, 24)
 		pickDefault(d)
+		toProbe(d)
+		d.keys("r") // a report on Probe and a trace on Bus
+		d.mustShow("probe complete")
 		d.send(windowSize(sz[0], sz[1]))
 		for i := range d.m.screens {
 			d.m.active = i

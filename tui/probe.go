@@ -67,7 +67,7 @@ type probeProgress struct {
 
 type probeModel struct {
 	km KeyMap
-	st Styles
+	st *Styles
 
 	scenarios []*scenario.Scenario
 	scenList  pickList
@@ -93,7 +93,7 @@ type probeModel struct {
 	events   chan tea.Msg
 }
 
-func newProbeModel(sys *devmem.System, keys KeyMap, st Styles) *probeModel {
+func newProbeModel(sys *devmem.System, keys KeyMap, st *Styles) *probeModel {
 	if sys == nil {
 		host := devmem.HostSystem()
 		sys = &host

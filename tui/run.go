@@ -40,9 +40,9 @@ func New(opts Options) Model {
 	h.Styles = styles.Help
 	return Model{
 		keys:    keys,
-		styles:  styles,
+		styles:  &styles,
 		help:    h,
-		screens: newScreens(opts, keys, styles),
+		screens: newScreens(opts, keys, &styles),
 	}
 }
 
@@ -57,7 +57,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 }
 
 // newScreens builds the screens in tab order.
-func newScreens(opts Options, keys KeyMap, st Styles) []screen {
+func newScreens(opts Options, keys KeyMap, st *Styles) []screen {
 	return []screen{
 		newBoardsModel(opts.BoardsDir, keys, st),
 		newWiringModel(newChecklistStore(opts.ConfigDir), keys, st),

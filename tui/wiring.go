@@ -30,7 +30,7 @@ var wiringViewNames = []string{"wires & checklist", "checks", "drawing"}
 
 type wiringModel struct {
 	km     KeyMap
-	st     Styles
+	st     *Styles
 	store  *checklistStore
 	report *pinmap.Report
 
@@ -45,7 +45,7 @@ type wiringModel struct {
 	seq       int                 // snapshots sent to be saved
 }
 
-func newWiringModel(store *checklistStore, keys KeyMap, st Styles) *wiringModel {
+func newWiringModel(store *checklistStore, keys KeyMap, st *Styles) *wiringModel {
 	return &wiringModel{km: keys, st: st, store: store}
 }
 

@@ -12,23 +12,22 @@ type Symptom string
 
 // Symptoms, from nothing on the bus to a TPM that answers but cannot finish a command.
 const (
-	SymptomNone           Symptom = ""
-	SymptomAllOnes        Symptom = "did_vid_all_ones"
-	SymptomAllZeros       Symptom = "did_vid_all_zeros"
-	SymptomUnknownID      Symptom = "did_vid_unknown"
-	SymptomUnstable       Symptom = "reads_unstable"
-	SymptomNotValid       Symptom = "access_never_valid"
-	SymptomLocality       Symptom = "locality_not_granted"
-	SymptomCommandReady   Symptom = "command_ready_never_set"
-	SymptomBurstZero      Symptom = "burst_count_stuck_zero"
-	SymptomStsValid       Symptom = "sts_valid_never_set"
-	SymptomExpect         Symptom = "expect_wrong"
-	SymptomNoResponse     Symptom = "data_avail_never_set"
-	SymptomBadSize        Symptom = "response_size_lies"
-	SymptomTPMError       Symptom = "tpm_error"
-	SymptomCanceled       Symptom = "canceled"
-	SymptomBusError       Symptom = "bus_error"
-	SymptomInterruptsOnly Symptom = "interrupts_untested"
+	SymptomNone         Symptom = ""
+	SymptomAllOnes      Symptom = "did_vid_all_ones"
+	SymptomAllZeros     Symptom = "did_vid_all_zeros"
+	SymptomUnknownID    Symptom = "did_vid_unknown"
+	SymptomUnstable     Symptom = "reads_unstable"
+	SymptomNotValid     Symptom = "access_never_valid"
+	SymptomLocality     Symptom = "locality_not_granted"
+	SymptomCommandReady Symptom = "command_ready_never_set"
+	SymptomBurstZero    Symptom = "burst_count_stuck_zero"
+	SymptomStsValid     Symptom = "sts_valid_never_set"
+	SymptomExpect       Symptom = "expect_wrong"
+	SymptomNoResponse   Symptom = "data_avail_never_set"
+	SymptomBadSize      Symptom = "response_size_lies"
+	SymptomTPMError     Symptom = "tpm_error"
+	SymptomCanceled     Symptom = "canceled"
+	SymptomBusError     Symptom = "bus_error"
 )
 
 // Cause is one likely cause of a symptom: a signal or rail to check (canonical names: LCLK,
@@ -101,7 +100,6 @@ var (
 	causeGround   = Cause{"GND", "no common ground between board and module"}
 	causeBridge   = Cause{"", "the host bridge emits no TPM cycles for 0xFED40000-0xFED44FFF (chipset or BIOS does not decode the TPM range)"}
 	causeLength   = Cause{"", "long or loose wires (breadboard): keep them short and solder them"}
-	causeSerirq   = Cause{"SERIRQ", "interrupts are not used by this probe; a SERIRQ fault is invisible to it"}
 	causeBusy     = Cause{"", "the TPM is busy or stuck in a command: power-cycle it (LRESET#)"}
 	causeOtherLoc = Cause{"", "another locality holds the TPM (firmware or a kernel driver): relinquish it, or unbind the driver"}
 )
@@ -141,8 +139,6 @@ var diagnoses = map[Symptom]Diagnosis{
 		Causes: []Cause{{"", "Ctrl-C or a deadline; or the TPM aborted the command (some chips report a cancel as commandReady)"}}},
 	SymptomBusError: {Summary: "the register window itself failed (mapping or bridge error)",
 		Causes: []Cause{{"", "see the error: /dev/mem access, a bridge or adapter error"}}},
-	SymptomInterruptsOnly: {Summary: "the probe polls and never uses interrupts, so SERIRQ is not tested",
-		Causes: []Cause{causeSerirq}},
 }
 
 // Diagnose returns the diagnosis for an error from this package, or a generic one for other

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"strings"
 	"testing"
@@ -49,6 +50,7 @@ func TestReadersAgree(t *testing.T) {
 		{"vcd scalars", w.vcd(vcdOptions{}), ""},
 		{"vcd vector", w.vcd(vcdOptions{vector: true}), ""},
 		{"vcd sigrok one line", w.vcd(vcdOptions{oneLine: true, timescale: "1ps"}), ""},
+		{"vcd gzip", gzipped(t, w.vcd(vcdOptions{vector: true})), ""},
 		{"vcd override by name", w.vcd(vcdOptions{names: map[Signal]string{LCLK: "clk33", LFRAME: "frame"}}), "lclk=clk33,lframe=frame"},
 	}
 	for _, tt := range tests {
@@ -130,6 +132,7 @@ func TestBadInput(t *testing.T) {
 		{"vcd back in time", []byte(vcd + "#5\n1%\n"), "", "goes back in time"},
 		{"vcd undeclared id", []byte(vcd + "#999999\n1Q\n"), "", "undeclared identifier"},
 		{"vcd bad value", []byte(vcd + "#999999\nb10q2 !\n"), "", "bad value"},
+		{"vcd gzip truncated", func() []byte { z := gzipped(t, []byte(vcd)); return z[:len(z)/2] }(), "", "unexpected EOF"},
 		{"vcd vector without id", []byte(vcd + "#999999\nb1010"), "", "file ends while reading the id"},
 	}
 	for _, tt := range tests {
@@ -150,4 +153,16 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+func gzipped(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

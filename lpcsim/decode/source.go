@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -49,8 +50,9 @@ type Source interface {
 	Close() error
 }
 
-// Open opens a .sr or VCD capture, telling the format from the file's first
-// bytes, and maps its channels by name with o taking precedence.
+// Open opens a .sr or VCD capture (plain or gzip-compressed), telling the
+// format from the file's first bytes, and maps its channels by name with o
+// taking precedence.
 func Open(path string, o Overrides) (Source, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -71,6 +73,13 @@ func Open(path string, o Overrides) (Source, error) {
 	switch {
 	case n >= 2 && bytes.Equal(head[:2], []byte("PK")):
 		src, err = newSR(path, f, st.Size(), f, o)
+	case n >= 2 && head[0] == 0x1F && head[1] == 0x8B:
+		var zr *gzip.Reader
+		if zr, err = gzip.NewReader(f); err != nil {
+			err = fmt.Errorf("decode: %s: bad gzip header: %w (%w)", path, err, ErrFormat)
+			break
+		}
+		src, err = newVCD(path, zr, f, o)
 	default:
 		src, err = newVCD(path, f, f, o)
 	}

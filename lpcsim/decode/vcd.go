@@ -391,7 +391,9 @@ func (t *vcdTokenizer) fill() error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("reading: %w", err)
+		// A read error inside the data (truncated or corrupt compression)
+		// is a damaged file.
+		return fmt.Errorf("reading: %w (%w)", err, ErrFormat)
 	}
 	return nil
 }

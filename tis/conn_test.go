@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"tpmbench/lpcsim/tisdev"
 	"tpmbench/tis"
@@ -87,4 +88,22 @@ func TestUnknownVendor(t *testing.T) {
 			t.Errorf("diagnosis %+v", rep.Diagnosis)
 		}
 	})
+}
+
+// TestTimeoutScale: --timeout-scale stretches every TIS timeout.
+func TestTimeoutScale(t *testing.T) {
+	p := tisdev.SLB9635()
+	p.Faults.NeverValid = true
+	for _, tt := range []struct {
+		scale float64
+		want  time.Duration
+	}{{0, 750 * time.Millisecond}, {1, 750 * time.Millisecond}, {2, 1500 * time.Millisecond}, {0.1, 75 * time.Millisecond}} {
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			_, _, err := tis.Probe(context.Background(), deviceBench(t, p).Host, tis.Options{TimeoutScale: tt.scale})
+			if took := time.Since(start); !errors.Is(err, tis.ErrNotValid) || took != tt.want {
+				t.Errorf("scale %g: gave up after %v with %v, want %v and ErrNotValid", tt.scale, took, err, tt.want)
+			}
+		})
+	}
 }

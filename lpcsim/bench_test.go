@@ -117,3 +117,19 @@ func TestErrorSync(t *testing.T) {
 		t.Errorf("stats %+v, want 2 error SYNCs and no aborts", st)
 	}
 }
+
+func TestResetReleasesLocality(t *testing.T) {
+	b, _ := newTestBench(t)
+	b.Host.Write8(0x000, 0x02) // requestUse
+	if a, _ := b.Host.Read8(0x000); a&0x20 == 0 {
+		t.Fatalf("ACCESS_0 = %#x after requestUse, want activeLocality", a)
+	}
+	resets := b.Host.Stats().Resets
+	b.Reset()
+	if b.Host.Stats().Resets != resets+1 {
+		t.Errorf("Resets = %d, want %d", b.Host.Stats().Resets, resets+1)
+	}
+	if a, _ := b.Host.Read8(0x000); a&0x20 != 0 {
+		t.Errorf("ACCESS_0 = %#x after LRESET#, want no active locality", a)
+	}
+}

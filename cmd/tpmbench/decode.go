@@ -237,14 +237,29 @@ func (j *jsonOutput) handlers(cycles, regs, commands bool) decode.Handlers {
 	if cycles {
 		h.Cycle = func(c *decode.Cycle) error { return j.item("cycles", c) }
 	}
-	// Register accesses and commands are fewer than cycles; they are kept
-	// and written after the cycles so each list stays one JSON array.
+	// A single list streams. With several, register accesses and commands
+	// (far fewer than cycles) are kept and written after the cycles so that
+	// each list stays one JSON array.
+	streamRegs := regs && !cycles
+	streamCmds := commands && !cycles && !regs
 	if regs {
-		j.merger = decode.NewMerger(func(a decode.Access) { j.accs = append(j.accs, a) })
-		h.RegOp = func(o decode.RegOp) error { j.merger.Add(o); return nil }
+		j.merger = decode.NewMerger(func(a decode.Access) {
+			if streamRegs {
+				j.item("regs", a)
+				return
+			}
+			j.accs = append(j.accs, a)
+		})
+		h.RegOp = func(o decode.RegOp) error { j.merger.Add(o); return j.err }
 	}
 	if commands {
-		h.Command = func(c *decode.Command) error { j.cmds = append(j.cmds, c); return nil }
+		h.Command = func(c *decode.Command) error {
+			if streamCmds {
+				return j.item("commands", newJSONCommand(c))
+			}
+			j.cmds = append(j.cmds, c)
+			return nil
+		}
 	}
 	return h
 }
@@ -256,15 +271,19 @@ type jsonCommand struct {
 	Result string `json:"result"`
 }
 
+func newJSONCommand(c *decode.Command) jsonCommand {
+	return jsonCommand{Command: c, Name: c.Name(), Params: c.Params(), Result: c.Result()}
+}
+
 func (j *jsonOutput) finish(st decode.Stats) error {
 	if j.merger != nil {
 		j.merger.Flush()
-		for _, a := range j.accs {
-			j.item("regs", a)
-		}
+	}
+	for _, a := range j.accs {
+		j.item("regs", a)
 	}
 	for _, c := range j.cmds {
-		j.item("commands", jsonCommand{Command: c, Name: c.Name(), Params: c.Params(), Result: c.Result()})
+		j.item("commands", newJSONCommand(c))
 	}
 	if j.section != "" {
 		j.w.WriteString("\n  ],\n")

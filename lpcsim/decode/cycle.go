@@ -6,6 +6,11 @@ import (
 )
 
 // Kind is what a cycle is, from its START and CYCTYPE+DIR nibbles.
+//
+// DMA cycles are decoded in their single-SYNC form: START, CYCTYPE, SIZE,
+// CHANNEL, then the host's data, TAR, SYNC, TAR (DMA read) or TAR, SYNC, the
+// peripheral's data, TAR (DMA write). Bus-master cycles are recognised by
+// their START and not decoded further.
 type Kind uint8
 
 // Cycle kinds. Abort and Reset are bus events rather than transfers: a host
@@ -63,7 +68,7 @@ const (
 	Aborted                   // ended by a host abort (LFRAME# low, LAD 1111)
 	ResetCut                  // ended by LRESET#
 	Truncated                 // the capture ended during the cycle
-	Unparsed                  // recognised (DMA multi-transfer tail, bus master, reserved) but its body not decoded
+	Unparsed                  // recognised (bus master, reserved START or cycle type) but its body not decoded
 	numStatus
 )
 

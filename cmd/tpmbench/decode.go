@@ -62,7 +62,7 @@ Exit status 2 when the capture cannot be read; with --diagnose, 1 when a fault i
 	f.BoolVar(&c.commands, "commands", false, "print TPM command/response exchanges")
 	f.BoolVar(&c.json, "json", false, "print JSON")
 	f.BoolVar(&c.diagnose, "diagnose", false, "name line-level faults (stuck, bridged, crossed lines, no clock...)")
-	f.StringVar(&c.channels, "channels", "", "map signals to capture channels: `SIG=CH,...` (e.g. lclk=4,lframe=5)")
+	f.StringVar(&c.channels, "channels", "", "map signals to capture channels, e.g. lclk=4,lframe=5 or scope=module (`SIG=CH,...`)")
 	return cmd
 }
 

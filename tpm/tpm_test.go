@@ -54,7 +54,9 @@ func TestBuildersMatchRealRequests(t *testing.T) {
 				"00 03 00 00 00 1F" + strings.Repeat("00", 20) + "00 17 00 01 00 01 00 00 00 00 00 00 08" + strings.Repeat("00", 20)},
 		{"NV_ReadValue", NVReadValue(0x11000, 0, 8), "00 C1 00 00 00 16 00 00 00 CF 00 01 10 00 00 00 00 00 00 00 00 08"},
 		{"NV_WriteValue", NVWriteValue(0x11000, 0, []byte{0xCA, 0xFE}), "00 C1 00 00 00 18 00 00 00 CD 00 01 10 00 00 00 00 00 00 00 00 02 CA FE"},
+		{"Extend", Extend(0, [20]byte{0xAA, 19: 0xBB}), "00 C1 00 00 00 22 00 00 00 14 00 00 00 00 AA" + strings.Repeat("00", 18) + "BB"},
 		{"TPM2_Startup", Startup2(SUClear), "80 01 00 00 00 0C 00 00 01 44 00 00"},
+		{"TPM2_NV_ReadPublic", NVReadPublic2(0x01500000), "80 01 00 00 00 0E 00 00 01 69 01 50 00 00"},
 		{"TPM2_SelfTest(YES)", SelfTest2(true), "80 01 00 00 00 0B 00 00 01 43 01"},
 		{"TPM2_GetTestResult", GetTestResult2(), "80 01 00 00 00 0A 00 00 01 7C"},
 		{"TPM2_GetCapability", GetCapability2(Cap2TPMProperties, uint32(PTManufacturer), 8), "80 01 00 00 00 16 00 00 01 7A 00 00 00 06 00 00 01 05 00 00 00 08"},
@@ -438,5 +440,52 @@ func TestDescribe(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
+	}
+}
+
+func TestSmallParsers(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		size int
+		err  bool
+	}{
+		{"header", "00 C4 00 00 00 1E", 30, false},
+		{"short", "00 C4 00 00", 0, true},
+		{"below header size", "00 C4 00 00 00 09", 0, true},
+		{"above buffer", "00 C4 00 00 10 01", 0, true},
+	}
+	for _, tt := range tests {
+		n, err := ResponseSize(hx(t, tt.in))
+		if n != tt.size || (err != nil) != tt.err || (err != nil && !errors.Is(err, ErrMalformed)) {
+			t.Errorf("%s: ResponseSize = %d, %v", tt.name, n, err)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want bool
+		err  bool
+	}{{"00", false, false}, {"01", true, false}, {"02", false, true}, {"", false, true}, {"01 00", false, true}} {
+		v, err := ParseBool(hx(t, tt.in))
+		if v != tt.want || (err != nil) != tt.err {
+			t.Errorf("ParseBool(%s) = %v, %v", tt.in, v, err)
+		}
+	}
+	if v, err := ParseUint32(hx(t, "00 00 00 18")); v != 24 || err != nil {
+		t.Errorf("ParseUint32 = %v, %v", v, err)
+	}
+	c, err := ParseCommand(GetCapNVIndex(7))
+	if err != nil || !bytes.Equal(c.Marshal(), GetCapNVIndex(7)) || c.String() != "TPM_GetCapability" {
+		t.Errorf("command round trip: %+v %v", c, err)
+	}
+	if !OrdStartup.Known() || Ordinal(0xFFFF).Known() || !CCPCRRead.Known() || CommandCode(0x1).Known() {
+		t.Error("Known wrong")
+	}
+	if AlgSHA384.DigestSize() != 48 || Alg(0x99).DigestSize() != 0 || Alg(0x99).String() != "alg 0x0099" {
+		t.Error("Alg wrong")
+	}
+	var s STClearFlags
+	if fl := (STClearFlags{GlobalLock: true}).Flags(); len(fl) != 5 || fl[4] != (Flag{"bGlobalLock", true}) {
+		t.Errorf("STClearFlags.Flags = %v (%v)", fl, s)
 	}
 }

@@ -48,7 +48,7 @@ func (e *Engine) cmdFlushSpecific(params []byte) []byte {
 		delete(e.sessions, p[0])
 		return e.ok()
 	case rtKey:
-		return tpm.NewResponse(tpm.RCInvalidKeyHandle) // the model loads no keys
+		return tpm.NewResponse(tpm.RCBadParameter) // no such key: the model loads none
 	}
 	return tpm.NewResponse(tpm.RCBadParameter)
 }
@@ -74,9 +74,6 @@ func (e *Engine) cmdGetCapabilityOwner(params []byte) []byte {
 // cmdCreateEndorsementKeyPair gives the state errors (TPM_DISABLED,
 // TPM_DEACTIVATED, checked before it runs) that tools report; key
 // generation itself is not modelled and answers TPM_BAD_ORDINAL.
-func (e *Engine) cmdCreateEndorsementKeyPair(params []byte) []byte {
-	if len(params) < 20 {
-		return tpm.NewResponse(tpm.RCBadParamSize)
-	}
+func (e *Engine) cmdCreateEndorsementKeyPair([]byte) []byte {
 	return tpm.NewResponse(tpm.RCBadOrdinal)
 }

@@ -145,29 +145,33 @@ type ordinal struct {
 	run   handler
 	check check
 	tag   tpm.Tag // the request tag the command takes; 0 means TPM_TAG_RQU_COMMAND
+	// min is the parameter length below which the command fails with
+	// TPM_BAD_PARAM_SIZE before the state checks (libtpms unmarshals the
+	// parameters first; surplus bytes are found only afterwards).
+	min int
 }
 
 var ordinals = map[tpm.Ordinal]ordinal{
-	tpm.OrdStartup:                  {run: (*Engine).cmdStartup, check: checkNone},
-	tpm.OrdGetCapability:            {run: (*Engine).cmdGetCapability, check: checkNone},
+	tpm.OrdStartup:                  {run: (*Engine).cmdStartup, check: checkNone, min: 2},
+	tpm.OrdGetCapability:            {run: (*Engine).cmdGetCapability, check: checkNone, min: 8},
 	tpm.OrdContinueSelfTest:         {run: noParams((*Engine).ok), check: checkNone},
 	tpm.OrdSelfTestFull:             {run: noParams((*Engine).ok), check: checkNone},
 	tpm.OrdGetTestResult:            {run: noParams((*Engine).cmdGetTestResult), check: checkNone},
-	tpm.OrdPCRRead:                  {run: (*Engine).cmdPCRRead, check: checkDisabled | checkDeactivated},
-	tpm.OrdExtend:                   {run: (*Engine).cmdExtend, check: checkNone},
-	tpm.OrdGetRandom:                {run: (*Engine).cmdGetRandom, check: checkDisabled | checkDeactivated},
-	tpm.OrdReadPubek:                {run: (*Engine).cmdReadPubek, check: checkDisabled | checkDeactivated},
-	tpm.OrdTSCPhysicalPresence:      {run: (*Engine).cmdPhysicalPresence, check: checkNone},
+	tpm.OrdPCRRead:                  {run: (*Engine).cmdPCRRead, check: checkDisabled | checkDeactivated, min: 4},
+	tpm.OrdExtend:                   {run: (*Engine).cmdExtend, check: checkNone, min: 24},
+	tpm.OrdGetRandom:                {run: (*Engine).cmdGetRandom, check: checkDisabled | checkDeactivated, min: 4},
+	tpm.OrdReadPubek:                {run: (*Engine).cmdReadPubek, check: checkDisabled | checkDeactivated, min: 20},
+	tpm.OrdTSCPhysicalPresence:      {run: (*Engine).cmdPhysicalPresence, check: checkNone, min: 2},
 	tpm.OrdPhysicalEnable:           {run: noParams((*Engine).cmdPhysicalEnable), check: checkNone},
 	tpm.OrdPhysicalDisable:          {run: noParams((*Engine).cmdPhysicalDisable), check: checkDisabled},
-	tpm.OrdPhysicalSetDeactivated:   {run: (*Engine).cmdPhysicalSetDeactivated, check: checkDisabled},
-	tpm.OrdNVDefineSpace:            {run: (*Engine).cmdNVDefineSpace, check: checkNone},
-	tpm.OrdNVReadValue:              {run: (*Engine).cmdNVReadValue, check: checkNone},
-	tpm.OrdNVWriteValue:             {run: (*Engine).cmdNVWriteValue, check: checkNone},
+	tpm.OrdPhysicalSetDeactivated:   {run: (*Engine).cmdPhysicalSetDeactivated, check: checkDisabled, min: 1},
+	tpm.OrdNVDefineSpace:            {run: (*Engine).cmdNVDefineSpace, check: checkNone, min: 20},
+	tpm.OrdNVReadValue:              {run: (*Engine).cmdNVReadValue, check: checkNone, min: 12},
+	tpm.OrdNVWriteValue:             {run: (*Engine).cmdNVWriteValue, check: checkNone, min: 12},
 	tpm.OrdOIAP:                     {run: noParams((*Engine).cmdOIAP), check: checkNone},
-	tpm.OrdFlushSpecific:            {run: (*Engine).cmdFlushSpecific, check: checkNone},
-	tpm.OrdGetCapabilityOwner:       {run: (*Engine).cmdGetCapabilityOwner, check: checkDisabled | checkDeactivated, tag: tpm.TagRquAuth1},
-	tpm.OrdCreateEndorsementKeyPair: {run: (*Engine).cmdCreateEndorsementKeyPair, check: checkDisabled | checkDeactivated},
+	tpm.OrdFlushSpecific:            {run: (*Engine).cmdFlushSpecific, check: checkNone, min: 8},
+	tpm.OrdGetCapabilityOwner:       {run: (*Engine).cmdGetCapabilityOwner, check: checkDisabled | checkDeactivated, tag: tpm.TagRquAuth1, min: 45},
+	tpm.OrdCreateEndorsementKeyPair: {run: (*Engine).cmdCreateEndorsementKeyPair, check: checkDisabled | checkDeactivated, min: 32},
 }
 
 func noParams(f func(*Engine) []byte) handler {
@@ -194,11 +198,14 @@ func (e *Engine) execute(cmd []byte) []byte {
 	if !e.started && c.Ordinal() != tpm.OrdStartup {
 		return tpm.NewResponse(tpm.RCInvalidPostinit)
 	}
-	if want := cmp.Or(o.tag, tpm.TagRquCommand); c.Tag != want {
-		return tpm.NewResponse(tpm.RCBadTag)
+	if len(c.Params) < o.min {
+		return tpm.NewResponse(tpm.RCBadParamSize)
 	}
 	if rc := e.checkState(o.check); rc != tpm.RCSuccess {
 		return tpm.NewResponse(rc)
+	}
+	if want := cmp.Or(o.tag, tpm.TagRquCommand); c.Tag != want {
+		return tpm.NewResponse(tpm.RCBadTag)
 	}
 	return o.run(e, c.Params)
 }

@@ -343,7 +343,10 @@ func TestOwnedAndReadPubek(t *testing.T) {
 		{"OIAP", hexb("00C10000000A0000000A"), 0, ""},
 		{"GetCapabilityOwner disabled", hexb("00C20000003700000066" + strings.Repeat("00", 45)), tpm.RCDisabled, ""},
 		{"FlushSpecific unknown session", hexb("00C100000012000000BA" + "0000000100000002"), tpm.RCInvalidAuthHandle, ""},
-		{"FlushSpecific key", hexb("00C100000012000000BA" + "0000000100000001"), tpm.RCInvalidKeyHandle, ""},
+		{"FlushSpecific key", hexb("00C100000012000000BA" + "0000000100000001"), tpm.RCBadParameter, ""},
+		{"PCRRead with auth tag while disabled", hexb("00C20000000E0000001500000000"), tpm.RCDisabled, ""},
+		{"PCRRead short while disabled", hexb("00C10000000C000000150000"), tpm.RCBadParamSize, ""},
+		{"PCRRead long while disabled", hexb("00C10000000F0000001500000000" + "00"), tpm.RCDisabled, ""},
 		{"OSAP is not modelled", hexb("00C10000000A0000000B"), tpm.RCBadOrdinal, ""},
 		{"auth tag", hexb("00C20000000A00000053"), tpm.RCBadTag, ""},
 	})
@@ -409,5 +412,41 @@ func TestAuthSessions(t *testing.T) {
 		} else if tpm.RC(rsp[9]) != want {
 			t.Errorf("session %d: % X", i, rsp)
 		}
+	}
+}
+
+func TestParameterSizes(t *testing.T) {
+	e := New(Enabled(), Started())
+	tests := []struct {
+		name string
+		cmd  string
+		rc   tpm.RC
+	}{
+		{"PCRRead short", "00C10000000C0000001500", tpm.RCBadParamSize},
+		{"GetRandom long", "00C1000000120000004600000008000000", tpm.RCBadParamSize},
+		{"SetDeactivated no param", "00C10000000A00000072", tpm.RCBadParamSize},
+		{"PP no param", "00C10000000A4000000A", tpm.RCBadParamSize},
+		{"Startup no param", "00C10000000A00000099", tpm.RCBadParamSize},
+		{"Extend short", "00C10000000E0000001400000000", tpm.RCBadParamSize},
+		{"NV_ReadValue short", "00C10000000E000000CF00011000", tpm.RCBadParamSize},
+		{"NV_WriteValue size lies", "00C100000017000000CD00011000000000000000000201", tpm.RCBadParamSize},
+		{"NV_DefineSpace short", "00C10000000E000000CC00180001", tpm.RCBadParamSize},
+		{"GetCapability short", "00C10000000E0000006500000005", tpm.RCBadParamSize},
+		{"FlushSpecific short", "00C10000000E000000BA00000001", tpm.RCBadParamSize},
+		{"ReadPubek short", "00C10000000E0000007C00000001", tpm.RCBadParamSize},
+		{"GetCapabilityOwner short", "00C20000000E0000006600000001", tpm.RCBadParamSize},
+		{"CreateEndorsementKeyPair short", "00C10000000E0000007800000001", tpm.RCBadParamSize},
+		{"CreateEndorsementKeyPair no keyInfo", "00C10000001E00000078" + strings.Repeat("00", 20), tpm.RCBadParamSize},
+		{"CreateEndorsementKeyPair enabled (not modelled)", "00C10000002A00000078" + strings.Repeat("00", 32), tpm.RCBadOrdinal},
+		{"PCRRead with auth tag", "00C20000000E0000001500000000", tpm.RCBadTag},
+		{"OIAP with a parameter", "00C10000000B0000000A00", tpm.RCBadParamSize},
+		{"PhysicalDisable without PP", "00C10000000A00000070", tpm.RCBadPresence},
+		{"SetDeactivated without PP", "00C10000000B0000007200", tpm.RCBadPresence},
+		{"FLAG unknown", "00C1000000160000006500000004000000040000010A", tpm.RCBadMode},
+		{"PROPERTY INPUT_BUFFER", "00C10000001600000065000000050000000400000124", 0},
+		{"PROPERTY MAX_NV_AVAILABLE", "00C10000001600000065000000050000000400000123", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { run(t, e, []step{{tt.name, hexb(tt.cmd), tt.rc, ""}}) })
 	}
 }

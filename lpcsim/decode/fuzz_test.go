@@ -19,6 +19,14 @@ func checkNoPanic(t *testing.T, b []byte) {
 	if _, err := drain(src); err != nil && !errors.Is(err, ErrFormat) {
 		t.Fatalf("decode error does not wrap ErrFormat: %v", err)
 	}
+	again, err := openBytes(b, nil)
+	if err != nil {
+		t.Fatalf("second open failed: %v", err)
+	}
+	defer again.Close()
+	if _, err := Diagnose(again); err != nil && !errors.Is(err, ErrFormat) {
+		t.Fatalf("diagnose error does not wrap ErrFormat: %v", err)
+	}
 }
 
 func isMappingError(err error) bool {

@@ -123,11 +123,11 @@ func expectCycle(d *Cycle, s simCycle, tickSeconds float64) error {
 
 // TestRoundTrip runs the TIS probe on simulated benches, writes the bus as
 // VCD, decodes it and checks that the decode gives back exactly the cycles,
-// register operations and TPM commands the simulator executed. Scenarios
-// whose fault changes what the host drives on the wire itself (a stuck or
-// flipping line at the board) are not here: the host's log says what it
-// meant to drive, the wire and so the decode show the fault; the diagnosis
-// tests cover them.
+// register operations and TPM commands the simulator executed. The four
+// scenarios whose fault changes what the host drives on the wire itself
+// (fault-stuck-high-lad0, fault-stuck-low-lframe, fault-bridge-lad1-lad2,
+// fault-flip-lad3) are not here: the host's log says what it meant to drive,
+// the wire and so the decode show the fault; the diagnosis tests cover them.
 func TestRoundTrip(t *testing.T) {
 	tpm12Engine := func() lpcsim.Engine { return tpm12.New() }
 	tpm20Engine := func() lpcsim.Engine { return tpm20.New() }
@@ -144,6 +144,10 @@ func TestRoundTrip(t *testing.T) {
 		{"fault-missing-lclk", tpm12Engine, false},
 		{"fault-lreset-held", tpm12Engine, false},
 		{"alix3d2-asus", tpm12Engine, false},
+		{"fault-missing-3v3", tpm12Engine, false},
+		{"fault-missing-gnd", tpm12Engine, false},
+		{"wiring-3v3-on-5v", tpm12Engine, false},
+		{"wiring-lad0-lad3-crossed", tpm12Engine, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {

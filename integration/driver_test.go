@@ -10,6 +10,7 @@ import (
 // only with iomem=relaxed (Debian's kernel has CONFIG_IO_STRICT_DEVMEM), and the probe then works.
 func TestMMIOWithKernelDriver(t *testing.T) {
 	requireIntegration(t)
+	t.Parallel()
 	t.Run("strict iomem", func(t *testing.T) {
 		r := boot(t, vm{tpm2: true, driver: true, state: t.TempDir(), steps: []step{
 			{"tpm_class", []string{"ls", "/sys/class/tpm"}},

@@ -16,11 +16,10 @@ var probeJSON = []string{"tpmbench", "probe", "--mmio", "--json"}
 // answers when asked directly on the same state.
 func TestProbeMMIO(t *testing.T) {
 	requireIntegration(t)
+	t.Parallel()
 	t.Run("TPM1.2 factory state", func(t *testing.T) {
-		state := tpm12FactoryState(t)
-		want := askTPM12(t, state)
-		r := boot(t, vm{state: state, steps: []step{{"probe", probeJSON}}})
-		rep := probeReport(t, r)
+		want := askTPM12(t, tpm12FactoryState(t))
+		rep := probeReport(t, qbootTPM12.boot(t))
 		checkIdentity(t, rep, "1.2")
 		checkStartup(t, rep, false, "TPM_SUCCESS")
 		checkTPM12(t, rep, want, true)
@@ -31,13 +30,10 @@ func TestProbeMMIO(t *testing.T) {
 		}
 	})
 	t.Run("TPM2.0 fresh state", func(t *testing.T) {
-		state := t.TempDir()
-		want := askTPM20Properties(t, state) // also creates the state the boot then uses
-		r := boot(t, vm{tpm2: true, state: state, steps: []step{{"probe", probeJSON}}})
-		rep := probeReport(t, r)
+		rep := probeReport(t, qbootTPM20.boot(t))
 		checkIdentity(t, rep, "2.0")
 		checkStartup(t, rep, false, "TPM_RC_SUCCESS")
-		checkTPM20(t, rep, want)
+		checkTPM20(t, rep, tpm20Fixed(t))
 	})
 }
 
@@ -46,16 +42,19 @@ func TestProbeMMIO(t *testing.T) {
 // send no Startup and still report it.
 func TestProbeAfterSeaBIOS(t *testing.T) {
 	requireIntegration(t)
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		tpm2  bool
 		state func(*testing.T) string
 	}{
 		{"TPM1.2 factory state", false, tpm12FactoryState},
-		{"TPM2.0 fresh state", true, func(t *testing.T) string { return t.TempDir() }},
+		{"TPM2.0 fresh state", true, tpm20State},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := boot(t, vm{seabios: true, tpm2: tc.tpm2, state: tc.state(t), steps: []step{{"probe", probeJSON}}})
+			state := t.TempDir()
+			copyDir(t, tc.state(t), state)
+			r := boot(t, vm{seabios: true, tpm2: tc.tpm2, state: state, steps: []step{{"probe", probeJSON}}})
 			rep := probeReport(t, r)
 			checkIdentity(t, rep, family(tc.tpm2))
 			checkStartup(t, rep, true, "")

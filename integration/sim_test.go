@@ -12,30 +12,24 @@ import (
 
 // TestSimSwtpmMatchesQEMU probes the same swtpm state twice: through the simulator's swtpm
 // engine behind a simulated LPC bus and TIS (QEMU personality), and through QEMU's real TIS
-// device from the guest. Family, version, flags, startup and state must be the same.
+// device from the guest (each on its own copy of the state). Family, version, flags, startup and state must be the same.
 func TestSimSwtpmMatchesQEMU(t *testing.T) {
 	requireIntegration(t)
+	t.Parallel()
 	program(t, "swtpm") // the engine starts it
 	for _, tc := range []struct {
 		name        string
 		tpm2        bool
 		personality string
 		state       func(*testing.T) string
+		guest       *guest
 	}{
-		{"TPM1.2 factory state", false, "qemu", tpm12FactoryState},
-		{"TPM2.0 fresh state", true, "qemu-tpm2", func(t *testing.T) string {
-			dir := t.TempDir()
-			askTPM20Properties(t, dir) // creates the state both probes start from
-			return dir
-		}},
+		{"TPM1.2 factory state", false, "qemu", tpm12FactoryState, qbootTPM12},
+		{"TPM2.0 fresh state", true, "qemu-tpm2", tpm20State, qbootTPM20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			state := tc.state(t)
-			sim := simProbe(t, tc.personality, state)
-
-			qemuState := t.TempDir()
-			copyDir(t, state, qemuState)
-			qemu := probeReport(t, boot(t, vm{tpm2: tc.tpm2, state: qemuState, steps: []step{{"probe", probeJSON}}}))
+			sim := simProbe(t, tc.personality, tc.state(t))
+			qemu := probeReport(t, tc.guest.boot(t))
 
 			checkIdentity(t, sim, family(tc.tpm2))
 			for _, f := range []struct {

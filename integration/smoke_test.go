@@ -11,21 +11,16 @@ import (
 // TPM (initcall_blacklist=init_tis), and the static tpmbench runs in the guest.
 func TestGuestSmoke(t *testing.T) {
 	requireIntegration(t)
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
-		tpm2  bool
-		state func(*testing.T) string
+		guest *guest
 	}{
-		{"TPM1.2", false, tpm12FactoryState},
-		{"TPM2.0", true, func(t *testing.T) string { return t.TempDir() }},
+		{"TPM1.2", qbootTPM12},
+		{"TPM2.0", qbootTPM20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := boot(t, vm{tpm2: tc.tpm2, state: tc.state(t), steps: []step{
-				{"did_vid", []string{"devmem", "0xFED40F00", "32"}},
-				{"access", []string{"devmem", "0xFED40000", "8"}},
-				{"tpm_class", []string{"ls", "/sys/class/tpm"}},
-				{"help", []string{"tpmbench", "--help"}},
-			}})
+			r := tc.guest.boot(t)
 			if got := r.step(t, "did_vid"); got.rc != 0 || strings.TrimSpace(got.stdout) != "0x00011014" {
 				t.Errorf("devmem 0xFED40F00 32 (TPM_DID_VID_0): %v\nwant 0x00011014 (QEMU's tpm-tis)", got)
 			}

@@ -24,14 +24,13 @@ func TestVersionMatchesTpmVersion(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("integration: tcsd must start as root (it drops to the tss user and insists on a root:tss config file); run the integration tests as root")
 	}
-	state := tpm12FactoryState(t)
-	r := boot(t, vm{state: state, steps: []step{{"version", []string{"tpmbench", "version", "--mmio"}}}})
-	ours := r.step(t, "version")
+	t.Parallel()
+	ours := qbootTPM12.boot(t).step(t, "version")
 	if ours.rc != 0 {
 		t.Fatalf("tpmbench version --mmio in the guest: %v", ours)
 	}
 
-	port := startTcsd(t, tcsdBin, state)
+	port := startTcsd(t, tcsdBin, qbootTPM12.dir) // the state the guest ran on
 	cmd := exec.Command(tpmVersion)
 	cmd.Env = append(os.Environ(), "LANG=C", "TSS_TCSD_HOSTNAME=127.0.0.1", "TSS_TCSD_PORT="+strconv.Itoa(port))
 	var stdout, stderr bytes.Buffer

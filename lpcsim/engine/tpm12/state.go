@@ -68,6 +68,10 @@ func WithState(s State) Option {
 	return func(e *Engine, _ *config) { e.setState(s) }
 }
 
+// maxIdentityBytes bounds the variable-length identity fields of a state
+// file, so that every answer fits a TPM buffer.
+const maxIdentityBytes = 256
+
 // State is the persistent state of the model: what survives TPM_Init and
 // power cycles.
 type State struct {
@@ -121,11 +125,22 @@ func ParseState(b []byte) (State, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return State{}, fmt.Errorf("tpm12: decoding state: %w", err)
 	}
+	total := 0
 	for i, a := range s.NV {
 		if uint32(len(a.Data)) != a.Public.DataSize {
 			return State{}, fmt.Errorf("tpm12: decoding state: NV area %d (index 0x%08X) holds %d bytes, dataSize says %d",
 				i, a.Public.Index, len(a.Data), a.Public.DataSize)
 		}
+		total += len(a.Data)
+	}
+	if total > nvCapacity {
+		return State{}, fmt.Errorf("tpm12: decoding state: NV areas hold %d bytes, the model has %d", total, nvCapacity)
+	}
+	if n := len(s.Identity.VersionInfo.VendorSpecific); n > maxIdentityBytes {
+		return State{}, fmt.Errorf("tpm12: decoding state: %d bytes of vendor-specific version data, at most %d", n, maxIdentityBytes)
+	}
+	if n := len(s.Identity.TestResult); n > maxIdentityBytes {
+		return State{}, fmt.Errorf("tpm12: decoding state: %d-byte test result, at most %d", n, maxIdentityBytes)
 	}
 	return s, nil
 }

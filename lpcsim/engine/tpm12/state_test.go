@@ -84,6 +84,7 @@ func TestParseStateErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`{`, "tpm12: decoding state"},
 		{`{"nv":[{"public":{"Index":69632,"DataSize":8},"data":"yv4="}]}`, "holds 2 bytes, dataSize says 8"},
+		{`{"identity":{"TestResult":"` + strings.Repeat("A", 400) + `"}}`, "test result, at most 256"},
 	}
 	for _, tt := range tests {
 		if _, err := ParseState([]byte(tt.in)); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -119,6 +120,30 @@ func FuzzExecute(f *testing.F) {
 		}
 		if _, err := tpm.ParseResponse(rsp); err != nil {
 			t.Fatalf("response to % X: %v", cmd, err)
+		}
+	})
+}
+
+// FuzzParseState: a state file never panics the parser, and what it
+// accepts gives a working engine.
+func FuzzParseState(f *testing.F) {
+	b, _ := New().SaveState()
+	f.Add(b)
+	f.Add([]byte(`{"nv":[{"public":{"Index":69632,"DataSize":2},"data":"yv4="}]}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		s, err := ParseState(in)
+		if err != nil {
+			return
+		}
+		e := New(WithState(s), Started())
+		for _, c := range [][]byte{tpm.GetCapNVList(), tpm.NVReadValue(0x11000, 0, 2), tpm.GetCapVersionVal()} {
+			rsp, err := e.Execute(0, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tpm.ParseResponse(rsp); err != nil {
+				t.Fatalf("% X: %v", rsp, err)
+			}
 		}
 	})
 }

@@ -67,7 +67,7 @@ func baseInitramfs(busybox, tpmbench, initScript string) ([]byte, error) {
 		return nil, err
 	}
 	c := &cpioWriter{w: zw}
-	for _, d := range []string{"bin", "dev", "proc", "sys", "tmp"} {
+	for _, d := range []string{"bin", "dev", "proc", "sys"} {
 		c.entry(d, cpioDir|0o755, 0, nil)
 	}
 	c.entry("dev/console", cpioCharDev|0o600, 5<<8|1, nil)

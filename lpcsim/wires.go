@@ -31,10 +31,9 @@ func FullWiring() []Wire { return StraightWiring(Signals()...) }
 // logic lines on each side that belong to it.
 type net struct {
 	board, module uint32
-	clock         bool    // holds the board's LCLK, so the host clocks it
-	force         int8    // -1 none, 0 held low, 1 held high
-	flip          uint64  // flip when a random uint64 is below this; 0 never
-	rate          float64 // flip rate, for the description
+	clock         bool   // holds the board's LCLK, so the host clocks it
+	force         int8   // -1 none, 0 held low, 1 held high
+	flip          uint64 // flip when a random uint64 is below this; 0 never
 }
 
 // wires holds the resolved topology of a bench: its nets, whether the module
@@ -136,7 +135,6 @@ func buildWires(ws []Wire, faults []Fault) (*wires, error) {
 				n.force = force[node]
 			}
 			if r := flipRate[sig]; r > 0 {
-				n.rate = r
 				n.flip = uint64(r * (1 << 63) * 2)
 				if r >= 1 {
 					n.flip = ^uint64(0)

@@ -102,13 +102,13 @@ func boot(t *testing.T, v vm) *bootResult {
 	err = cmd.Run()
 	res := &bootResult{console: strings.ReplaceAll(out.String(), "\r", ""), wall: time.Since(start)}
 	if ctx.Err() != nil {
-		t.Fatalf("QEMU did not finish within %v; console:\n%s", bootTimeout, tail(res.console, 60))
+		t.Fatalf("QEMU did not finish within %v; console:\n%s\nswtpm log:\n%s", bootTimeout, tail(res.console, 60), sw.logTail())
 	}
 	if err != nil {
-		t.Fatalf("QEMU: %v\n%s\nconsole:\n%s", err, stderr.String(), tail(res.console, 60))
+		t.Fatalf("QEMU: %v\n%s\nconsole:\n%s\nswtpm log:\n%s", err, stderr.String(), tail(res.console, 60), sw.logTail())
 	}
 	if res.steps, err = parseConsole(res.console); err != nil {
-		t.Fatalf("%v; console:\n%s", err, tail(res.console, 60))
+		t.Fatalf("%v; console:\n%s\nswtpm log:\n%s", err, tail(res.console, 60), sw.logTail())
 	}
 	t.Logf("boot (%s, TPM %s%s): %.1fs wall, guest uptime at the end %s s",
 		firmwareName(v), family(v.tpm2), map[bool]string{true: ", kernel driver", false: ""}[v.driver],

@@ -168,6 +168,15 @@ func (p *swtpmProc) stop(t *testing.T) {
 	t.Logf("swtpm (pid %d) did not exit after CMD_SHUTDOWN; killed it", p.cmd.Process.Pid)
 }
 
+// logTail is the end of swtpm's log, for failure messages.
+func (p *swtpmProc) logTail() string {
+	b, err := os.ReadFile(p.log)
+	if err != nil {
+		return fmt.Sprintf("(no log: %v)", err)
+	}
+	return tail(string(b), 20)
+}
+
 // control sends one control-channel command and returns the 4-byte result code.
 func (p *swtpmProc) control(code uint32, payload []byte) (uint32, error) {
 	c, err := net.DialTimeout("unix", p.ctrlPath, 5*time.Second)

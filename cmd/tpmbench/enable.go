@@ -351,13 +351,13 @@ func (r *enableRun) explain(err error, st bringup.State) {
 		advice = "Software cannot assert physical presence on this TPM, now or ever: physicalPresenceLifetimeLock is TRUE " +
 			"and physicalPresenceCMDEnable is FALSE, so TSC_PhysicalPresence(PRESENT) is refused (TPM_BAD_PARAMETER) and " +
 			"TPM_PhysicalEnable and TPM_PhysicalSetDeactivated answer TPM_BAD_PRESENCE. Instead: enable and activate the TPM " +
-			"in the firmware (BIOS) setup, which asserts presence before it locks it; or, "
+			"in the firmware (BIOS) setup, which asserts presence before it locks it. "
 		if st.Permanent.PhysicalPresenceHWEnable {
-			advice += "since physicalPresenceHWEnable is TRUE, assert the module's hardware physical-presence pin while " +
-				"sending TPM_PhysicalEnable and TPM_PhysicalSetDeactivated(FALSE)."
+			advice += "Or, since physicalPresenceHWEnable is TRUE, assert the module's hardware physical-presence pin " +
+				"while sending TPM_PhysicalEnable and TPM_PhysicalSetDeactivated(FALSE)."
 		} else {
-			advice += "if the module has a hardware physical-presence pin: it is of no use here either, " +
-				"because physicalPresenceHWEnable is FALSE too. Without TPM-aware firmware, use another module."
+			advice += "A hardware physical-presence pin does not help either: physicalPresenceHWEnable is FALSE. " +
+				"Without TPM-aware firmware this module cannot be enabled: use another one."
 		}
 	case errors.Is(err, bringup.ErrPresenceLocked):
 		r.rep.Problem = "presence_locked"

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"tpmbench/bringup"
+	"tpmbench/lpcsim/engine/swtpm"
 	"tpmbench/lpcsim/engine/tpm12"
 	"tpmbench/tis"
 	"tpmbench/tpm"
@@ -271,5 +273,55 @@ func TestEnableUsage(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, errOut, exitUsage, tt.want)
 		}
+	}
+}
+
+// swtpmFactoryScenario writes a scenario for the reference bench with a swtpm engine
+// started from the TCG factory state (made with swtpm).
+func swtpmFactoryScenario(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TPMBENCH_INTEGRATION") != "1" {
+		t.Skip("integration test: set TPMBENCH_INTEGRATION=1 (needs swtpm)")
+	}
+	if _, err := exec.LookPath("swtpm"); err != nil {
+		t.Fatalf("swtpm not found (apt-get install swtpm swtpm-tools): %v", err)
+	}
+	dir := t.TempDir()
+	if err := swtpm.CreateFactoryState(context.Background(), swtpm.Config{}, filepath.Join(dir, "state")); err != nil {
+		t.Fatal(err)
+	}
+	y := "name: swtpm-factory\nboard: apu1d\nmodule: asus-tpm-20-1\npersonality: slb9635\nengine: swtpm\nstate: state\nhost: apu\n"
+	path := filepath.Join(dir, "bench.yaml")
+	if err := os.WriteFile(path, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestBringupOnSwtpm: enable and nv lock --yes print, on a real swtpm from the factory
+// state, exactly what they print on the built-in model (the same goldens).
+func TestBringupOnSwtpm(t *testing.T) {
+	sc := swtpmFactoryScenario(t)
+	for _, tt := range []struct {
+		args   []string
+		golden string
+	}{
+		{[]string{"enable", sc}, "enable-factory.txt"},
+		{[]string{"nv", "lock", "--yes", sc}, "nv-lock-yes.txt"},
+		{[]string{"nv", "lock", sc}, "nv-lock-report.txt"},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			if *update {
+				t.Skip("goldens come from the built-in model")
+			}
+			out, errOut, _ := runCmd(t, tt.args...)
+			want, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "bringup", tt.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				t.Errorf("%v on swtpm differs from %s (built-in model):\n%s\nstderr %s", tt.args, tt.golden, out, errOut)
+			}
+		})
 	}
 }

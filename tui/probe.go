@@ -46,9 +46,11 @@ type probeLogMsg struct{ line string }
 // probeProgressMsg carries the running probe's counters.
 type probeProgressMsg struct{ progress probeProgress }
 
-// probeDoneMsg ends a probe run. trace holds the decoded bus activity of a simulated run.
+// probeDoneMsg ends a probe run. trace holds the decoded bus activity of a simulated run;
+// session the bench of a successful probe, handed over to the Actions screen.
 type probeDoneMsg struct {
 	title    string
+	session  *benchSession
 	report   *tis.Report
 	err      error
 	progress probeProgress
@@ -317,7 +319,11 @@ func (r probeRun) run(ctx context.Context, cancel context.CancelFunc, events cha
 			done.err = err
 			return
 		}
-		defer w.Close()
+		defer func() {
+			if done.session == nil {
+				_ = w.Close()
+			}
+		}()
 		bus = w
 	} else {
 		s := *r.scenario
@@ -375,6 +381,12 @@ func (r probeRun) run(ctx context.Context, cancel context.CancelFunc, events cha
 	}
 	lines.flush()
 	done.report, done.err, done.progress = rep, err, progress(counted.n)
+	if err == nil {
+		done.session = &benchSession{title: r.title, bench: bench, bus: bus, family: rep.Family}
+		if bench == nil {
+			done.session.close = bus.(*devmem.Window).Close
+		}
+	}
 }
 
 // countingBus counts register accesses, reports every 32nd, and stops the probe at the next

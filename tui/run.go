@@ -63,5 +63,6 @@ func newScreens(opts Options, keys KeyMap, st *Styles) []screen {
 		newWiringModel(newChecklistStore(opts.ConfigDir), keys, st),
 		newProbeModel(opts.system, keys, st),
 		newBusModel(opts.Capture, keys, st),
+		newActionsModel(keys, st),
 	}
 }

@@ -133,7 +133,7 @@ func (m *busModel) keys() []key.Binding {
 	if m.mode == busCommands {
 		return []key.Binding{m.km.Move, m.km.Jump, m.km.NextLevel}
 	}
-	return []key.Binding{m.km.Move, m.km.PageDown, m.km.NextLevel}
+	return []key.Binding{m.km.Move, m.km.NextLevel}
 }
 
 func (m *busModel) update(msg tea.Msg) (screen, tea.Cmd) {

@@ -21,6 +21,7 @@ type KeyMap struct {
 	Back     key.Binding
 
 	Tick      key.Binding // checklist: mark a wire soldered
+	Toggle    key.Binding // probe: choose a fault
 	View      key.Binding // wiring: switch between table, checks and drawing
 	Run       key.Binding // probe: start
 	Scenario  key.Binding // probe: next scenario
@@ -38,10 +39,10 @@ type KeyMap struct {
 // DefaultKeyMap returns the key bindings tpmbench ships with.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		NextScreen: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
+		NextScreen: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "screens")),
 		PrevScreen: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev screen")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 
 		Move:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -55,17 +56,18 @@ func DefaultKeyMap() KeyMap {
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 
 		Tick:      key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "soldered")),
+		Toggle:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 		View:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "view")),
 		Run:       key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "run")),
 		Scenario:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scenario")),
 		Fault:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fault")),
 		Source:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "sim/hw")),
-		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "reg trace")),
+		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace")),
 		Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
-		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to cycles")),
+		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "its cycles")),
 		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		ZoomIn:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "zoom")),
 		ZoomOut:   key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom out")),
-		NextLevel: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "cycles/commands")),
+		NextLevel: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "cycles/cmds")),
 	}
 }

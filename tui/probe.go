@@ -131,11 +131,11 @@ func (m *probeModel) keys() []key.Binding {
 	case phaseDone:
 		return []key.Binding{m.km.Move, m.km.Run, m.km.Back}
 	}
-	ks := []key.Binding{m.km.Move, m.km.Left, m.km.Run, m.km.Source, m.km.Trace}
+	// t (register trace) is named in the setup view itself, to keep this line short.
 	if m.focus == 1 {
-		ks = append(ks, m.km.Tick)
+		return []key.Binding{m.km.Move, m.km.Left, m.km.Toggle, m.km.Run}
 	}
-	return ks
+	return []key.Binding{m.km.Move, m.km.Left, m.km.Run, m.km.Source}
 }
 
 func (m *probeModel) update(msg tea.Msg) (screen, tea.Cmd) {
@@ -215,7 +215,7 @@ func (m *probeModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.focus = 0
 	case key.Matches(msg, m.km.Right):
 		m.focus = 1
-	case key.Matches(msg, m.km.Tick) && m.focus == 1:
+	case key.Matches(msg, m.km.Toggle) && m.focus == 1:
 		if it, ok := m.faultList.selected(); ok {
 			var i int
 			fmt.Sscan(it.id, &i)

@@ -186,26 +186,27 @@ func (m Model) statusLine() string {
 
 // helpView renders the help bar from the shown screen's keys and the global ones.
 func (m Model) helpView() string {
-	return m.help.View(helpKeys{screen: m.screens[m.active].keys(), global: m.globalKeys()})
+	return m.help.View(helpKeys{screen: m.screens[m.active].keys(), km: m.keys})
 }
 
-func (m Model) globalKeys() []key.Binding {
-	return []key.Binding{m.keys.NextScreen, m.keys.PrevScreen, m.keys.Help, m.keys.Quit}
+// helpKeys adapts the shown screen's bindings and the global ones to help.KeyMap.
+type helpKeys struct {
+	screen []key.Binding
+	km     KeyMap
 }
 
-// helpKeys adapts the shown screen's bindings to help.KeyMap.
-type helpKeys struct{ screen, global []key.Binding }
-
+// ShortHelp is one line: the screen's keys, then how to switch screens, see all keys, quit.
 func (h helpKeys) ShortHelp() []key.Binding {
-	return append(append([]key.Binding{}, h.screen...), h.global[0], h.global[2], h.global[3])
+	return append(append([]key.Binding{}, h.screen...), h.km.NextScreen, h.km.Help, h.km.Quit)
 }
 
+// FullHelp puts the screen's keys in columns of four, then the global keys.
 func (h helpKeys) FullHelp() [][]key.Binding {
 	cols := [][]key.Binding{}
 	for i := 0; i < len(h.screen); i += 4 {
 		cols = append(cols, h.screen[i:min(i+4, len(h.screen))])
 	}
-	return append(cols, h.global)
+	return append(cols, []key.Binding{h.km.NextScreen, h.km.PrevScreen, h.km.Help, h.km.Quit})
 }
 
 // fit clips s to width columns and height lines and pads it to exactly height lines, so the

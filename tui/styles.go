@@ -9,7 +9,6 @@ import (
 
 // Styles holds every style the screens use, so a theme is one value.
 type Styles struct {
-	App       lipgloss.Style // the frame around everything
 	Tab       lipgloss.Style // an inactive screen name in the tab bar
 	ActiveTab lipgloss.Style // the shown screen's name
 	Heading   lipgloss.Style // a section title inside a screen
@@ -31,7 +30,6 @@ func DefaultStyles(isDark bool) Styles {
 	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B79CFF"))
 	dim := ld(lipgloss.Color("#7A7A7A"), lipgloss.Color("#8A8A8A"))
 	return Styles{
-		App:       lipgloss.NewStyle(),
 		Tab:       lipgloss.NewStyle().Foreground(dim).Padding(0, 1),
 		ActiveTab: lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1),
 		Heading:   lipgloss.NewStyle().Bold(true),
@@ -42,7 +40,7 @@ func DefaultStyles(isDark bool) Styles {
 		Info:      lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#1F5FAF"), lipgloss.Color("#87AFFF"))),
 		Warning:   lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#9A6700"), lipgloss.Color("#FFD75F"))),
 		Error:     lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#C4161C"), lipgloss.Color("#FF5F5F"))),
-		Disabled:  lipgloss.NewStyle().Foreground(dim).Strikethrough(false),
+		Disabled:  lipgloss.NewStyle().Foreground(dim).Faint(true),
 		Help:      help.DefaultStyles(isDark),
 	}
 }

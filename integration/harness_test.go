@@ -160,7 +160,7 @@ func buildTools(root string) tools {
 		return tools{err: err}
 	}
 	bin := filepath.Join(workDir, "tpmbench")
-	cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/tpmbench")
+	cmd := exec.Command(goTool, "build", "-ldflags=-s -w", "-o", bin, "./cmd/tpmbench")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if out, err := cmd.CombinedOutput(); err != nil {

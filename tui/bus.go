@@ -101,13 +101,15 @@ const (
 type busModel struct {
 	km      KeyMap
 	st      *Styles
-	capture string // a capture file given on the command line
+	capture string // the capture file shown (given on the command line or opened with o)
 	trace   *busTrace
 	err     error
 	mode    busView
 	cycle   int // selected cycle
 	command int // selected command
 	loading bool
+	opening bool   // typing the path of a capture to open
+	path    string // what has been typed
 }
 
 func newBusModel(capture string, keys KeyMap, st *Styles) *busModel {
@@ -116,13 +118,17 @@ func newBusModel(capture string, keys KeyMap, st *Styles) *busModel {
 
 func (m *busModel) id() screenID  { return screenBus }
 func (m *busModel) title() string { return "Bus" }
-func (m *busModel) typing() bool  { return false }
+func (m *busModel) typing() bool  { return m.opening }
 
 func (m *busModel) init() tea.Cmd {
 	if m.capture == "" {
 		return nil
 	}
-	path := m.capture
+	return openCapture(m.capture)
+}
+
+// openCapture decodes a capture file in a command.
+func openCapture(path string) tea.Cmd {
 	return func() tea.Msg {
 		t, err := loadTrace(path, "capture "+path)
 		return traceLoadedMsg{trace: t, err: err}
@@ -130,16 +136,22 @@ func (m *busModel) init() tea.Cmd {
 }
 
 func (m *busModel) keys() []key.Binding {
-	if m.mode == busCommands {
-		return []key.Binding{m.km.Move, m.km.Jump, m.km.NextLevel}
+	switch {
+	case m.opening:
+		return []key.Binding{m.km.Select, m.km.Back}
+	case m.trace == nil:
+		return []key.Binding{m.km.Open}
+	case m.mode == busCommands:
+		return []key.Binding{m.km.Move, m.km.Jump, m.km.NextLevel, m.km.Open}
 	}
-	return []key.Binding{m.km.Move, m.km.NextLevel}
+	return []key.Binding{m.km.Move, m.km.NextLevel, m.km.Open}
 }
 
 func (m *busModel) update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case traceLoadedMsg:
 		m.loading = false
+		m.trace = nil
 		if msg.err != nil {
 			m.err = msg.err
 			return m, statusCmd(msg.err.Error(), true)
@@ -150,11 +162,40 @@ func (m *busModel) update(msg tea.Msg) (screen, tea.Cmd) {
 			m.show(msg.trace)
 		}
 	case tea.KeyPressMsg:
+		if m.opening {
+			return m, m.pathKey(msg)
+		}
+		if key.Matches(msg, m.km.Open) {
+			m.opening, m.path = true, ""
+			return m, nil
+		}
 		if m.trace != nil {
 			m.key(msg)
 		}
 	}
 	return m, nil
+}
+
+// pathKey edits the path of the capture to open; enter opens it in a command.
+func (m *busModel) pathKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.km.Back):
+		m.opening = false
+	case key.Matches(msg, m.km.Select):
+		m.opening = false
+		if m.path == "" {
+			return nil
+		}
+		m.loading, m.capture, m.err = true, m.path, nil
+		return openCapture(m.path)
+	case msg.Code == tea.KeyBackspace:
+		if r := []rune(m.path); len(r) > 0 {
+			m.path = string(r[:len(r)-1])
+		}
+	case msg.Text != "":
+		m.path += msg.Text
+	}
+	return nil
 }
 
 func (m *busModel) show(t *busTrace) {
@@ -190,12 +231,15 @@ func (m *busModel) key(msg tea.KeyPressMsg) {
 
 func (m *busModel) view(width, height int) string {
 	switch {
+	case m.opening:
+		return m.st.Heading.Render("open a capture (.sr or .vcd): ") + m.path + "▏\n" +
+			m.st.Dim.Render("enter opens it, esc cancels")
 	case m.loading:
 		return m.st.Dim.Render("decoding " + m.capture + "…")
 	case m.err != nil:
 		return m.st.Error.Render("no bus trace: ") + m.err.Error()
 	case m.trace == nil:
-		return m.st.Dim.Render("run a probe on the Probe screen to see its LPC cycles here\n(or start tpmbench tui --capture FILE.sr|.vcd to look at a capture)")
+		return m.st.Dim.Render("run a probe on the Probe screen to see its LPC cycles here,\nor press o to open a logic-analyser capture (.sr or .vcd)")
 	}
 	t := m.trace
 	names := []string{"cycles", "TPM commands"}

@@ -30,6 +30,7 @@ type KeyMap struct {
 	Trace     key.Binding // probe: register trace in the log
 	Cancel    key.Binding
 	Jump      key.Binding // bus: from a TPM command to its cycles
+	Open      key.Binding // bus: open a capture file
 	Confirm   key.Binding
 	ZoomIn    key.Binding
 	ZoomOut   key.Binding
@@ -64,7 +65,8 @@ func DefaultKeyMap() KeyMap {
 		Source:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "sim/hw")),
 		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace")),
 		Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
-		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "its cycles")),
+		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "cycles")),
+		Open:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open")),
 		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		ZoomIn:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "zoom")),
 		ZoomOut:   key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom out")),

@@ -40,10 +40,10 @@ type KeyMap struct {
 // DefaultKeyMap returns the key bindings tpmbench ships with.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		NextScreen: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "screens")),
+		NextScreen: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next")),
 		PrevScreen: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev screen")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
 
 		Move:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),

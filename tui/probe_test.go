@@ -128,3 +128,23 @@ func TestProbeFollowsBoards(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeRegisterTrace checks that t puts every register access in the live log.
+func TestProbeRegisterTrace(t *testing.T) {
+	d := newDriver(t, Options{}, 80, 24)
+	toProbe(d)
+	d.keys("t")
+	d.mustShow("register trace in the log: on")
+	d.keys("r")
+	d.mustShow("probe complete")
+	p := d.m.screens[d.m.active].(*probeModel)
+	regs := 0
+	for _, l := range p.log {
+		if strings.HasPrefix(l, "tis: read ") || strings.HasPrefix(l, "tis: write ") {
+			regs++
+		}
+	}
+	if regs == 0 || regs != p.progress.accesses {
+		t.Errorf("%d register lines in the log for %d accesses, want one each", regs, p.progress.accesses)
+	}
+}

@@ -42,7 +42,8 @@ type checklistLoadedMsg struct {
 
 // checklistSavedMsg reports a save.
 type checklistSavedMsg struct {
-	err error
+	path string
+	err  error
 }
 
 func newChecklistStore(dir string) *checklistStore {
@@ -84,7 +85,7 @@ func (s *checklistStore) save(seq int, wirings map[string][]string) tea.Cmd {
 		snap[k] = slices.Clone(v)
 	}
 	return func() tea.Msg {
-		return checklistSavedMsg{err: s.write(seq, snap)}
+		return checklistSavedMsg{path: s.path, err: s.write(seq, snap)}
 	}
 }
 

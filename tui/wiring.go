@@ -79,6 +79,7 @@ func (m *wiringModel) update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, statusCmd(msg.err.Error(), true)
 		}
+		return m, statusCmd("checklist saved in "+msg.path, false)
 	case tea.KeyPressMsg:
 		if m.report == nil {
 			return m, nil

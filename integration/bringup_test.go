@@ -4,11 +4,13 @@ import (
 	"testing"
 )
 
-// TPM_PERMANENT_FLAGS indices (TPM 1.2 Main Part 2, 7.1).
+// TPM_PERMANENT_FLAGS and TPM_STCLEAR_FLAGS indices (TPM 1.2 Main Part 2, 7.1 and 7.2).
 const (
 	permDisable     = 0
 	permDeactivated = 2
+	permPPCMDEnable = 8
 	permNVLocked    = 15
+	stclearPPLock   = 3
 )
 
 // TestEnableAndNVLockOnFactoryTPM12 takes the TPM 1.2 factory state through QEMU's TIS the way

@@ -22,7 +22,7 @@ func TestProbeMMIO(t *testing.T) {
 		rep := probeReport(t, qbootTPM12.boot(t))
 		checkIdentity(t, rep, "1.2")
 		checkStartup(t, rep, false, "TPM_SUCCESS")
-		checkTPM12(t, rep, want, true)
+		checkTPM12(t, rep, want)
 		for _, l := range []string{"Issuing TPM_STARTUP", "TPM is disabled/deactivated (0x7)"} {
 			if !slices.Contains(rep.Log, l) {
 				t.Errorf("log %q lacks %q, the line Linux prints for this state", rep.Log, l)
@@ -37,36 +37,48 @@ func TestProbeMMIO(t *testing.T) {
 	})
 }
 
-// TestProbeAfterSeaBIOS boots with SeaBIOS, which sends TPM_Startup itself (and, on TPM 1.2,
-// asserts physical presence and runs the self-test): the probe must see an already started TPM,
-// send no Startup and still report it.
+// TestProbeAfterSeaBIOS boots with SeaBIOS, which sends TPM_Startup itself: the probe must see
+// an already started TPM, send no Startup and still report it. On TPM 1.2 SeaBIOS also asserts
+// physical presence (setting physicalPresenceCMDEnable) and then locks it for the boot, so
+// `tpmbench enable` must refuse and say why.
 func TestProbeAfterSeaBIOS(t *testing.T) {
 	requireIntegration(t)
 	t.Parallel()
-	for _, tc := range []struct {
-		name  string
-		tpm2  bool
-		state func(*testing.T) string
-	}{
-		{"TPM1.2 factory state", false, tpm12FactoryState},
-		{"TPM2.0 fresh state", true, tpm20State},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			state := t.TempDir()
-			copyDir(t, tc.state(t), state)
-			r := boot(t, vm{seabios: true, tpm2: tc.tpm2, state: state, steps: []step{{"probe", probeJSON}}})
-			rep := probeReport(t, r)
-			checkIdentity(t, rep, family(tc.tpm2))
-			checkStartup(t, rep, true, "")
-			if slices.Contains(rep.Log, "Issuing TPM_STARTUP") {
-				t.Errorf("log %q says the probe issued TPM_STARTUP to a TPM SeaBIOS had started", rep.Log)
-			}
-			if !tc.tpm2 && (boolp(rep.Enabled) != "false" || boolp(rep.Active) != "false") {
-				t.Errorf("TPM 1.2 factory state after SeaBIOS: enabled %s, active %s; want false, false (SeaBIOS does not enable it)",
-					boolp(rep.Enabled), boolp(rep.Active))
-			}
-		})
+	t.Run("TPM1.2 factory state", func(t *testing.T) {
+		state := t.TempDir()
+		copyDir(t, tpm12FactoryState(t), state)
+		r := boot(t, vm{seabios: true, state: state, steps: []step{
+			{"probe", probeJSON},
+			{"enable", []string{"tpmbench", "enable", "--mmio"}},
+		}})
+		rep := seaBIOSReport(t, r, "1.2")
+		want := askTPM12(t, tpm12FactoryState(t))
+		want.permanentFlags[permPPCMDEnable] = true
+		want.volatileFlags[stclearPPLock] = true
+		checkTPM12(t, rep, want)
+		enable := r.step(t, "enable")
+		if enable.rc != 1 || !strings.Contains(enable.stdout, "physicalPresenceLock is TRUE") {
+			t.Errorf("tpmbench enable --mmio after SeaBIOS locked physical presence: %v\nwant exit 1 naming physicalPresenceLock", enable)
+		}
+	})
+	t.Run("TPM2.0 fresh state", func(t *testing.T) {
+		state := t.TempDir()
+		copyDir(t, tpm20State(t), state)
+		rep := seaBIOSReport(t, boot(t, vm{seabios: true, tpm2: true, state: state, steps: []step{{"probe", probeJSON}}}), "2.0")
+		checkTPM20(t, rep, tpm20Fixed(t))
+	})
+}
+
+// seaBIOSReport checks what a probe after SeaBIOS must say about Startup and returns the report.
+func seaBIOSReport(t *testing.T, r *bootResult, family string) report {
+	t.Helper()
+	rep := probeReport(t, r)
+	checkIdentity(t, rep, family)
+	checkStartup(t, rep, true, "")
+	if slices.Contains(rep.Log, "Issuing TPM_STARTUP") {
+		t.Errorf("log %q says the probe issued TPM_STARTUP to a TPM SeaBIOS had started", rep.Log)
 	}
+	return rep
 }
 
 // probeReport returns the JSON report of the boot's "probe" step, which must have exited 0.
@@ -113,9 +125,7 @@ func checkStartup(t *testing.T, rep report, alreadyStarted bool, result string) 
 }
 
 // checkTPM12 compares a TPM 1.2 report with what swtpm answered directly on the same state.
-// flags says whether the state is unchanged since (no firmware touched it), so the flags must
-// match one for one.
-func checkTPM12(t *testing.T, rep report, want direct12, flags bool) {
+func checkTPM12(t *testing.T, rep report, want direct12) {
 	t.Helper()
 	v := rep.Version
 	if v == nil {
@@ -126,9 +136,6 @@ func checkTPM12(t *testing.T, rep report, want direct12, flags bool) {
 		t.Errorf("version: chip %s, spec level %d, errata %d, vendor %q, manufacturer %s;\nswtpm says %s, %d, %d, %q, %#08x",
 			v.ChipVersion, v.SpecLevel, v.ErrataRevision, v.TPMVendorID, v.Manufacturer,
 			want.chipVersion, want.specLevel, want.errataRev, want.vendorID, want.manufacturer)
-	}
-	if !flags {
-		return
 	}
 	if boolp(rep.Enabled) != boolName(!want.permanentFlags[0]) || boolp(rep.Active) != boolName(!want.permanentFlags[2]) {
 		t.Errorf("enabled %s, active %s; swtpm's TPM_PERMANENT_FLAGS say disable=%v deactivated=%v",

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -79,7 +80,7 @@ func (m *wiringModel) update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, statusCmd(msg.err.Error(), true)
 		}
-		return m, statusCmd("checklist saved in "+msg.path, false)
+		return m, statusCmd("checklist saved in "+homeRelative(msg.path), false)
 	case tea.KeyPressMsg:
 		if m.report == nil {
 			return m, nil
@@ -119,6 +120,16 @@ func (m *wiringModel) moveBy(d int) {
 // checklistKey names the wiring in the checklist file.
 func (m *wiringModel) checklistKey() string {
 	return m.report.Setup.Module.ID + " " + m.report.Setup.Target()
+}
+
+// homeRelative shortens a path under the home directory to ~/..., as a status line has room
+// for little.
+func homeRelative(path string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" || !strings.HasPrefix(path, home+string(os.PathSeparator)) {
+		return path
+	}
+	return "~" + path[len(home):]
 }
 
 func wireKey(w pinmap.Wire) string { return fmt.Sprintf("%d-%d", w.ModulePin, w.BoardPin) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,7 +104,7 @@ func newProbeModel(sys *devmem.System, keys KeyMap, st *Styles) *probeModel {
 	m := &probeModel{km: keys, st: st, system: *sys, faults: lpcsim.SingleLineFaults(), chosen: map[int]bool{}}
 	items := make([]listItem, len(m.faults))
 	for i, f := range m.faults {
-		items[i] = listItem{id: fmt.Sprint(i), label: f.String()}
+		items[i] = listItem{id: strconv.Itoa(i), label: f.String()}
 	}
 	m.faultList = newPickList(items)
 	return m
@@ -216,9 +217,7 @@ func (m *probeModel) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.km.Right):
 		m.focus = 1
 	case key.Matches(msg, m.km.Toggle) && m.focus == 1:
-		if it, ok := m.faultList.selected(); ok {
-			var i int
-			fmt.Sscan(it.id, &i)
+		if i, ok := m.selectedFault(); ok {
 			m.chosen[i] = !m.chosen[i]
 		}
 	case key.Matches(msg, m.km.Source):
@@ -502,8 +501,7 @@ func (m *probeModel) setupView(width, height int) string {
 	colW := (width - 1) / 2
 	faults := m.faultList
 	for i, it := range faults.items {
-		var j int
-		fmt.Sscan(it.id, &j)
+		j, _ := strconv.Atoi(it.id)
 		box := "[ ] "
 		if m.chosen[j] {
 			box = "[x] "
@@ -523,9 +521,7 @@ func (m *probeModel) setupView(width, height int) string {
 	panes := fit(lipgloss.JoinHorizontal(lipgloss.Top, cols[0], " ", cols[1]), width, listH+1)
 	var desc string
 	if m.focus == 1 {
-		if it, ok := m.faultList.selected(); ok {
-			var j int
-			fmt.Sscan(it.id, &j)
+		if j, ok := m.selectedFault(); ok {
 			desc = m.faults[j].Describe()
 		}
 	} else if it, ok := m.scenList.selected(); ok {
@@ -542,6 +538,16 @@ func (m *probeModel) setupView(width, height int) string {
 	desc = fit(lipgloss.NewStyle().Width(width).Render(desc), width, descH-1) + "\n" +
 		m.st.Dim.Render("register trace in the log: "+traceState+" (t)   r or enter runs the probe")
 	return top + "\n\n" + panes + "\n" + desc
+}
+
+// selectedFault is the index in m.faults of the fault under the cursor.
+func (m *probeModel) selectedFault() (int, bool) {
+	it, ok := m.faultList.selected()
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(it.id)
+	return i, err == nil && i >= 0 && i < len(m.faults)
 }
 
 func (m *probeModel) chosenFaults() []lpcsim.Fault {

@@ -25,6 +25,7 @@ type header struct {
 type drawWire struct {
 	modulePin, boardPin int
 	signal              string
+	selected            bool // drawn with heavy lines: the wire the user is soldering
 }
 
 const pinPitch = 7 // cells per header column
@@ -46,10 +47,21 @@ var boxRunes = map[int]rune{
 	dirUp | dirDown | dirLeft | dirRight: '┼',
 }
 
+// heavyRunes draw the selected wire, so it stands out without colour too.
+var heavyRunes = map[int]rune{
+	dirUp: '┃', dirDown: '┃', dirUp | dirDown: '┃',
+	dirLeft: '━', dirRight: '━', dirLeft | dirRight: '━',
+	dirDown | dirRight: '┏', dirDown | dirLeft: '┓', dirUp | dirRight: '┗', dirUp | dirLeft: '┛',
+	dirUp | dirDown | dirRight: '┣', dirUp | dirDown | dirLeft: '┫',
+	dirDown | dirLeft | dirRight: '┳', dirUp | dirLeft | dirRight: '┻',
+	dirUp | dirDown | dirLeft | dirRight: '╋',
+}
+
 type cell struct {
 	dirs   int
 	glyph  rune // set for pins and text; wins over dirs
 	signal string
+	heavy  bool // the selected wire passes here
 }
 
 type canvas struct {
@@ -68,7 +80,7 @@ func newCanvas(w, h int) *canvas {
 func (c *canvas) in(x, y int) bool { return x >= 0 && y >= 0 && x < c.w && y < c.h }
 
 // line draws a horizontal or vertical run from (x1,y1) to (x2,y2) for a signal.
-func (c *canvas) line(x1, y1, x2, y2 int, signal string) {
+func (c *canvas) line(x1, y1, x2, y2 int, signal string, heavy bool) {
 	dx, dy := sign(x2-x1), sign(y2-y1)
 	fwd, back := dirRight, dirLeft
 	switch {
@@ -89,6 +101,7 @@ func (c *canvas) line(x1, y1, x2, y2 int, signal string) {
 				cl.dirs |= fwd
 			}
 			cl.signal = signal
+			cl.heavy = cl.heavy || heavy
 		}
 		if x == x2 && y == y2 {
 			return
@@ -115,6 +128,9 @@ func (c *canvas) render() string {
 			r := cl.glyph
 			if r == 0 {
 				r = boxRunes[cl.dirs]
+				if cl.heavy {
+					r = heavyRunes[cl.dirs]
+				}
 			}
 			if r == 0 {
 				r = ' '
@@ -128,6 +144,13 @@ func (c *canvas) render() string {
 		b.WriteString(strings.TrimRight(strings.Join(line, ""), " "))
 	}
 	return b.String()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func sign(v int) int {
@@ -208,11 +231,13 @@ func drawHeaders(st *Styles, module, board header, wires []drawWire, width int) 
 	w := margin + pinPitch*max(module.cols(), board.cols()) + 6
 	cv := newCanvas(w, height)
 
+	// The selected wire last, so that its colour wins where it crosses others.
+	slices.SortStableFunc(routes, func(a, b route) int { return boolInt(a.selected) - boolInt(b.selected) })
 	for _, r := range routes {
 		yt := trackTop + r.track
-		cv.line(r.xm, top+r.ym, r.xm, yt, r.signal)
-		cv.line(r.xm, yt, r.xb, yt, r.signal)
-		cv.line(r.xb, yt, r.xb, boardTop+r.yb, r.signal)
+		cv.line(r.xm, top+r.ym, r.xm, yt, r.signal, r.selected)
+		cv.line(r.xm, yt, r.xb, yt, r.signal, r.selected)
+		cv.line(r.xb, yt, r.xb, boardTop+r.yb, r.signal, r.selected)
 	}
 	wired := func(pins map[int]bool, pin int) bool { return pins[pin] }
 	mw, bw := map[int]bool{}, map[int]bool{}

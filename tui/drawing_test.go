@@ -35,7 +35,7 @@ func TestDrawHeadersAllPairs(t *testing.T) {
 			var ws []drawWire
 			mw, bw := map[int]bool{}, map[int]bool{}
 			for _, x := range w.Wires {
-				ws = append(ws, drawWire{x.ModulePin, x.BoardPin, x.Signal})
+				ws = append(ws, drawWire{modulePin: x.ModulePin, boardPin: x.BoardPin, signal: x.Signal})
 				mw[x.ModulePin], bw[x.BoardPin] = true, true
 			}
 			mh, bh := headerOf(setup.Module, "module"), headerOf(setup.Header, "board")

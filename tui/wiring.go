@@ -57,7 +57,7 @@ func (m *wiringModel) init() tea.Cmd { return m.store.load() }
 
 func (m *wiringModel) keys() []key.Binding {
 	ks := []key.Binding{m.km.Move, m.km.View}
-	if m.mode == viewTable {
+	if m.mode != viewChecks {
 		ks = append(ks, m.km.Tick)
 	}
 	return ks
@@ -99,18 +99,24 @@ func (m *wiringModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.moveBy(-1)
 	case key.Matches(msg, m.km.Down):
 		m.moveBy(1)
+	case key.Matches(msg, m.km.PageUp) && m.mode == viewDrawing:
+		m.scroll = max(m.scroll-5, 0) // a small terminal shows part of the drawing
+	case key.Matches(msg, m.km.PageDown) && m.mode == viewDrawing:
+		m.scroll += 5
 	case key.Matches(msg, m.km.PageUp):
 		m.moveBy(-10)
 	case key.Matches(msg, m.km.PageDown):
 		m.moveBy(10)
-	case key.Matches(msg, m.km.Tick) && m.mode == viewTable:
+	case key.Matches(msg, m.km.Tick) && m.mode != viewChecks:
 		return m.tick()
 	}
 	return nil
 }
 
+// moveBy moves the wire cursor in the table and the drawing (where the wire under it is drawn
+// heavy), and scrolls the checks.
 func (m *wiringModel) moveBy(d int) {
-	if m.mode == viewTable {
+	if m.mode != viewChecks {
 		m.cursor = min(max(m.cursor+d, 0), max(len(m.report.Wiring.Wires)-1, 0))
 		return
 	}
@@ -299,10 +305,18 @@ func indent(s, prefix string) string {
 func (m *wiringModel) drawing(width int) string {
 	s := m.report.Setup
 	var ws []drawWire
-	for _, w := range m.report.Wiring.Wires {
-		ws = append(ws, drawWire{modulePin: w.ModulePin, boardPin: w.BoardPin, signal: w.Signal})
+	for i, w := range m.report.Wiring.Wires {
+		ws = append(ws, drawWire{modulePin: w.ModulePin, boardPin: w.BoardPin, signal: w.Signal, selected: i == m.cursor})
 	}
 	mod := headerOf(s.Module, "module "+s.Module.ID)
+	if m.cursor < len(m.report.Wiring.Wires) {
+		w := m.report.Wiring.Wires[m.cursor]
+		done := "[ ]"
+		if m.soldered(w) {
+			done = "[x]"
+		}
+		mod.title += fmt.Sprintf("   wire %s %d → %d %s (heavy line)", done, w.ModulePin, w.BoardPin, w.Signal)
+	}
 	brd := headerOf(s.Header, "board "+s.Target()+" ("+s.Header.ID+")")
 	return drawHeaders(m.st, mod, brd, ws, width)
 }

@@ -81,3 +81,22 @@ func TestWiringDamagedChecklist(t *testing.T) {
 		t.Errorf("damaged checklist was overwritten: %q", data)
 	}
 }
+
+// TestWiringDrawingFollowsCursor checks that the drawing names the wire under the cursor, draws
+// it with heavy lines, and that space ticks it there too.
+func TestWiringDrawingFollowsCursor(t *testing.T) {
+	d := newDriver(t, Options{}, 80, 24)
+	pickDefault(d)
+	d.keys("v", "v")
+	d.mustShow("wire [ ] 1 → 1 LCLK (heavy line)", "┃")
+	d.keys("down", "down")
+	d.mustShow("wire [ ] 3 → 11 LFRAME# (heavy line)")
+	heavy := strings.Count(d.screen(), "┃") + strings.Count(d.screen(), "━")
+	if heavy < 3 {
+		t.Errorf("only %d heavy cells for the selected wire:\n%s", heavy, d.screen())
+	}
+	d.keys("space")
+	d.mustShow("1/12 soldered", "wire [ ] 5 → 13 LRESET#")
+	d.keys("up")
+	d.mustShow("wire [x] 3 → 11 LFRAME#")
+}

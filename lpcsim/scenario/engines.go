@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -45,20 +46,40 @@ func newEngine(ctx context.Context, s *Scenario, family tisdev.Family) (lpcsim.E
 		}
 		return nil, s.errAt("state", fmt.Sprintf("unknown TPM 2.0 state %q (want factory or started)", s.State))
 	case "swtpm":
-		cfg := swtpm.Config{TPM2: family == tisdev.Family20}
-		switch st := strings.TrimSpace(s.State); strings.ToLower(st) {
-		case "", "factory", "fresh":
-			// a fresh libtpms state
-		default:
-			cfg.StateDir = s.relPath(st)
-		}
-		e, err := swtpm.Start(ctx, cfg)
-		if err != nil {
-			return nil, s.errAt("engine", err.Error())
-		}
-		return e, nil
+		return s.startSwtpm(ctx, family)
 	}
 	return nil, s.errAt("engine", fmt.Sprintf("unknown engine %q (want tpm12, tpm20, swtpm or none)", s.Engine))
+}
+
+// startSwtpm starts a swtpm process. "fresh" is a new libtpms state, which libtpms makes
+// enabled and active; "factory" for a TPM 1.2 is the TCG factory state (disabled, deactivated)
+// the built-in engine starts in, made from a fresh state the way a BIOS turns a TPM off; a TPM
+// 2.0 has no such difference. Anything else names a state directory.
+func (s *Scenario) startSwtpm(ctx context.Context, family tisdev.Family) (lpcsim.Engine, error) {
+	cfg := swtpm.Config{TPM2: family == tisdev.Family20}
+	switch st := strings.TrimSpace(s.State); strings.ToLower(st) {
+	case "fresh":
+	case "", "factory":
+		if !cfg.TPM2 {
+			// Start copies the state, so the directory made here can go once it has.
+			dir, err := os.MkdirTemp("", "tpmbench-factory-")
+			if err != nil {
+				return nil, s.errAt("state", err.Error())
+			}
+			defer os.RemoveAll(dir)
+			if err := swtpm.CreateFactoryState(ctx, cfg, dir); err != nil {
+				return nil, s.errAt("state", fmt.Sprintf("making the TPM 1.2 factory state: %v", err))
+			}
+			cfg.StateDir = dir
+		}
+	default:
+		cfg.StateDir = s.relPath(st)
+	}
+	e, err := swtpm.Start(ctx, cfg)
+	if err != nil {
+		return nil, s.errAt("engine", err.Error())
+	}
+	return e, nil
 }
 
 // relPath resolves a path named in the scenario relative to the scenario

@@ -88,21 +88,32 @@ func (m *boardsModel) update(msg tea.Msg) (screen, tea.Cmd) {
 
 // fill builds both lists from the database and puts the cursors on the default bench.
 func (m *boardsModel) fill() {
-	var mods, brds []listItem
+	var mods, heads []*boards.Connector
 	for _, c := range m.db.Connectors() {
 		switch c.Role {
 		case boards.RoleModule:
-			mods = append(mods, listItem{id: c.ID, label: fmt.Sprintf("%-16s %s", c.ID, c.Name)})
+			mods = append(mods, c)
 		case boards.RoleHeader:
-			brds = append(brds, listItem{id: c.ID, label: fmt.Sprintf("%-16s header: %s", c.ID, c.Name)})
+			heads = append(heads, c)
 		}
 	}
-	var bs []listItem
-	for _, b := range m.db.Boards() {
-		bs = append(bs, listItem{id: b.ID, label: fmt.Sprintf("%-16s %s", b.ID, b.Name)})
+	idW := 0 // aligned names, unless a rare long id would squeeze every name
+	for _, c := range m.db.Connectors() {
+		idW = max(idW, min(len(c.ID), 17))
 	}
-	m.panes[0] = newPickList(mods)
-	m.panes[1] = newPickList(append(bs, brds...))
+	label := func(id, name string) string { return fmt.Sprintf("%-*s %s", idW, id, name) }
+	var modItems, boardItems []listItem
+	for _, c := range mods {
+		modItems = append(modItems, listItem{id: c.ID, label: label(c.ID, c.Name)})
+	}
+	for _, b := range m.db.Boards() {
+		boardItems = append(boardItems, listItem{id: b.ID, label: label(b.ID, b.Name)})
+	}
+	for _, c := range heads {
+		boardItems = append(boardItems, listItem{id: c.ID, label: label(c.ID, "header: "+c.Name)})
+	}
+	m.panes[0] = newPickList(modItems)
+	m.panes[1] = newPickList(boardItems)
 	m.panes[0].selectID(defaultModule)
 	m.panes[1].selectID(defaultBoard)
 }

@@ -264,9 +264,4 @@ func (s *simTarget) stats() simStats {
 }
 
 // close stops the engine behind the bench when it holds a process (swtpm).
-func (s *simTarget) close() error {
-	if c, ok := s.bench.Engine.(io.Closer); ok {
-		return c.Close()
-	}
-	return nil
-}
+func (s *simTarget) close() error { return s.bench.Close() }

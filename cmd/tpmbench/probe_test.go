@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -30,7 +31,22 @@ func TestProbeDefault(t *testing.T) {
 	}
 }
 
-// TestProbeJSON: --json carries the report, the kernel lines and the simulated bus time.
+// jsonKeys returns the top-level keys of a JSON object.
+func jsonKeys(t *testing.T, data string) []string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(data), &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, data)
+	}
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// TestProbeJSON: --json has the same fields for TPM 1.2 and 2.0, and the kernel lines.
 func TestProbeJSON(t *testing.T) {
 	out12, errOut, code := runCmd(t, "probe", "--json")
 	if code != exitOK {
@@ -50,6 +66,14 @@ func TestProbeJSON(t *testing.T) {
 	}
 	if r.Family != "1.2" || r.DIDVID != "0x000b15d1" || !r.Complete || len(r.Log) != 3 || r.Sim.BusTimePS == 0 {
 		t.Errorf("JSON report %+v", r)
+	}
+	out20, errOut, code := runCmd(t, "probe", "--json", "--sim", "apu2-tpm20")
+	if code != exitOK {
+		t.Fatalf("2.0: exit %d: %s", code, errOut)
+	}
+	k12, k20 := jsonKeys(t, out12), jsonKeys(t, out20)
+	if !slices.Equal(k12, k20) {
+		t.Errorf("JSON fields differ between TPM 1.2 and 2.0:\n1.2 %v\n2.0 %v", k12, k20)
 	}
 }
 

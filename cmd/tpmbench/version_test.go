@@ -14,6 +14,7 @@ func TestVersionFlagsNV(t *testing.T) {
 		{[]string{"version"}, []string{"  TPM 1.2 Version Info:\n", "  Chip Version:        ", "  TPM Vendor ID:       IFX", "  TPM Version:         01010000\n", "  Manufacturer Info:   49465800\n"}},
 		{[]string{"flags"}, []string{"TPM_PERMANENT_FLAGS:\n", "  disable                        TRUE\n", "  nvLocked                       FALSE\n", "TPM_STCLEAR_FLAGS:\n", "enabled: no  active: no  owned: no  nvLocked: no\n"}},
 		{[]string{"nv", "list", "-n"}, []string{"The following NVRAM areas have been defined:\n"}},
+		{[]string{"version", "--sim", "apu2-tpm20"}, []string{"  TPM 2.0 Version Info:\n", "  TPM Vendor ID:       IFX\n"}},
 	}
 	for _, tt := range tests {
 		out, errOut, code := runCmd(t, tt.args...)

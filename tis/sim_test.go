@@ -18,6 +18,7 @@ import (
 	"tpmbench/lpcsim/scenario"
 	"tpmbench/lpcsim/tisdev"
 	"tpmbench/tis"
+	"tpmbench/tpm"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -340,4 +341,48 @@ func BenchmarkProbe(b *testing.B) {
 		busPS += bench.Time() - t0
 	}
 	b.ReportMetric(float64(busPS)/1e6/float64(b.N), "bus-µs/op")
+}
+
+// TestNVListAndLock defines an NV area and the lock index on the simulated TPM 1.2 through a
+// probed connection, probes again, and checks the NV list (tpm_nvinfo format) and nvLocked:
+// the lock index never appears in the list, nvLocked tells whether it was defined.
+func TestNVListAndLock(t *testing.T) {
+	b := deviceBench(t, tisdev.SLB9635())
+	conn, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *rep.NVLocked || len(rep.NVIndices) != 0 {
+		t.Fatalf("factory state: nvLocked %v, %d indices", *rep.NVLocked, len(rep.NVIndices))
+	}
+	for _, cmd := range [][]byte{
+		tpm.NVDefineSpace(tpm.NewNVDataPublic(0x00011000, tpm.NVPerPPRead|tpm.NVPerPPWrite, 8)),
+		tpm.NVLock(),
+	} {
+		raw, err := conn.Send(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := tpm.ParseResponse(raw); err != nil || r.Err() != nil {
+			t.Fatalf("NV_DefineSpace: % x, %v, %v", raw, err, r.Err())
+		}
+	}
+	conn.Release()
+	conn, rep, err = tis.Probe(context.Background(), b.Host, tis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Release()
+	if !*rep.NVLocked {
+		t.Error("nvLocked still FALSE after defining TPM_NV_INDEX_LOCK")
+	}
+	var out bytes.Buffer
+	if err := rep.WriteNVInfo(&out, false); err != nil {
+		t.Fatal(err)
+	}
+	want := "NVRAM index   : 0x00011000 (69632)\nPCR read  selection:\n Localities   : ALL\nPCR write selection:\n Localities   : ALL\n" +
+		"Permissions   : 0x00010001 (PPREAD|PPWRITE)\nbReadSTClear  : FALSE\nbWriteSTClear : FALSE\nbWriteDefine  : FALSE\nSize          : 8 (0x8)\n\n"
+	if out.String() != want {
+		t.Errorf("nv list:\n%s\nwant (tpm_nvinfo on the same area):\n%s", out.String(), want)
+	}
 }

@@ -62,6 +62,9 @@ func TestProbeSwtpm(t *testing.T) {
 			if rep.Enabled == nil || *rep.Enabled != tt.enabled || rep.SelfTest != "passed" || !rep.Startup.Issued {
 				t.Errorf("enabled %v, self-test %q, startup %+v", rep.Enabled, rep.SelfTest, rep.Startup)
 			}
+			if len(rep.Errors) != 0 || rep.NVIndices == nil {
+				t.Errorf("a real TPM refused probe commands: %q (NV list %v)", rep.Errors, rep.NVIndices)
+			}
 			if rep.Version == nil || rep.Version.TPMVendorID != "IBM" {
 				t.Errorf("version %+v, want swtpm's vendor IBM", rep.Version)
 			}

@@ -43,10 +43,13 @@ const responseRetries = 3
 //
 // A Conn is not safe for concurrent use.
 type Conn struct {
-	bus       Bus
-	loc       int
-	family    Family
-	Timeouts  Timeouts
+	bus    Bus
+	loc    int
+	family Family
+	// Timeouts bound every register wait; Probe sets them from the TPM (1.2) or the PTP
+	// defaults (2.0).
+	Timeouts Timeouts
+	// Durations bound how long a command may run before its response is available.
 	Durations Durations
 
 	ctx     context.Context // used by Send, Read and Write, which take no context

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"tpmbench/bringup"
+	"tpmbench/internal/reftest"
 	"tpmbench/lpcsim"
 	"tpmbench/lpcsim/engine/swtpm"
 	"tpmbench/tpm"
@@ -40,31 +40,11 @@ func requireIntegration(t *testing.T) {
 	}
 }
 
-// referenceDir is the project's directory of reference outputs: TPMBENCH_REFERENCE, or a
-// directory shared/reference found searching upward from here; "" when there is none.
-func referenceDir() string {
-	if d := os.Getenv("TPMBENCH_REFERENCE"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if st, err := os.Stat(filepath.Join(d, "shared", "reference")); err == nil && st.IsDir() {
-			return filepath.Join(d, "shared", "reference")
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
-}
-
 // factoryState returns a TPM 1.2 state directory in the TCG factory state: the project's
 // reference state when it is beside the checkout, else one made with swtpm.
 func factoryState(t *testing.T) string {
 	t.Helper()
-	if ref := referenceDir(); ref != "" {
+	if ref, ok := reftest.Reference(); ok {
 		dir := filepath.Join(ref, "swtpm-state", "tpm12-factory-disabled-deactivated")
 		if _, err := os.Stat(filepath.Join(dir, "tpm-00.permall")); err == nil {
 			return dir
@@ -361,15 +341,8 @@ func TestSwtpmEnableMatchesSwtpmBIOS(t *testing.T) {
 // trace of the project's reference outputs, when they are beside the checkout.
 func TestSwtpmEnableMatchesReferenceTrace(t *testing.T) {
 	requireIntegration(t)
-	ref := referenceDir()
-	if ref == "" {
-		t.Skip("no reference outputs beside the checkout (TPMBENCH_REFERENCE)")
-	}
-	b, err := os.ReadFile(filepath.Join(ref, "swtpm_bios", "tpm12-factory-swtpm_bios-ea.trace"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := stateChanging(parseTrace(t, string(b)))
+	ref := reftest.ReferenceDir(t)
+	want := stateChanging(readTrace(t, filepath.Join(ref, "swtpm_bios", "tpm12-factory-swtpm_bios-ea.trace")))
 	got, _ := ours(t, factoryState(t))
 	if len(got) != len(want) || len(want) != 4 {
 		t.Fatalf("ours %d state-changing commands, reference trace %d", len(got), len(want))
@@ -381,40 +354,22 @@ func TestSwtpmEnableMatchesReferenceTrace(t *testing.T) {
 	}
 }
 
-// parseTrace reads a reference .trace: lines "> NAME  HEX…" and "< rc=…  HEX…", the bytes
-// being the two-digit hex fields at the end of the line.
-func parseTrace(t *testing.T, s string) []exchange {
+// readTrace reads the command and response pairs of a reference .trace.
+func readTrace(t *testing.T, path string) []exchange {
 	t.Helper()
-	var x []exchange
-	for n, line := range strings.Split(s, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		i := len(f)
-		for i > 1 && isHexByte(f[i-1]) {
-			i--
-		}
-		b, err := hex.DecodeString(strings.Join(f[i:], ""))
-		if err != nil || len(b) < tpm.HeaderSize {
-			t.Fatalf("trace line %d: no message in %q", n+1, line)
-		}
-		switch f[0] {
-		case ">":
-			x = append(x, exchange{cmd: b})
-		case "<":
-			if len(x) == 0 {
-				t.Fatalf("trace line %d: response before any command", n+1)
-			}
-			x[len(x)-1].rsp = b
-		}
+	lines, err := reftest.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exch, err := reftest.Exchanges(lines)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	x := make([]exchange, len(exch))
+	for i, e := range exch {
+		x[i] = exchange{cmd: e.Cmd, rsp: e.Rsp}
 	}
 	return x
-}
-
-func isHexByte(s string) bool {
-	_, err := hex.DecodeString(s)
-	return len(s) == 2 && err == nil
 }
 
 // TestSwtpmNVLock: on swtpm from the factory state, the definition of TPM_NV_INDEX_LOCK

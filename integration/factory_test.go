@@ -1,9 +1,10 @@
 package integration
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
+
+	"tpmbench/internal/reftest"
 )
 
 // TestTPM12FactoryState checks the state the QEMU tests start from: after TPM_Init and
@@ -13,12 +14,12 @@ import (
 func TestTPM12FactoryState(t *testing.T) {
 	requireIntegration(t)
 	states := map[string]string{"made here": tpm12FactoryState(t)}
-	if ref := referenceDir(); ref != "" {
+	if ref, ok := reftest.Reference(); ok {
 		dir := t.TempDir()
 		copyDir(t, filepath.Join(ref, "swtpm-state", "tpm12-factory-disabled-deactivated"), dir)
 		states["reference"] = dir
 	} else {
-		t.Log("no reference state (TPMBENCH_REFERENCE or shared/reference beside the checkout): checking the made state only")
+		t.Log("no reference outputs found (internal/reftest says where it looks): checking the made state only")
 	}
 	for name, dir := range states {
 		t.Run(name, func(t *testing.T) {
@@ -42,26 +43,5 @@ func TestTPM12FactoryState(t *testing.T) {
 				t.Errorf("TPM_PCRRead(0) = %#x, want %d (TPM_DISABLED)", d.pcr0RC, tpm12Disabled)
 			}
 		})
-	}
-}
-
-// referenceDir is the project's directory of reference outputs: TPMBENCH_REFERENCE, or
-// shared/reference found searching upward from the module root; "" when neither exists.
-func referenceDir() string {
-	if d := os.Getenv("TPMBENCH_REFERENCE"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		ref := filepath.Join(d, "shared", "reference")
-		if st, err := os.Stat(ref); err == nil && st.IsDir() {
-			return ref
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
 	}
 }

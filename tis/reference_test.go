@@ -1,41 +1,15 @@
 package tis
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"tpmbench/internal/reftest"
 	"tpmbench/tpm"
 )
-
-// referenceDir finds the real tool outputs: $TPMBENCH_REFERENCE, or a directory
-// shared/reference beside the checkout (searched upward from here). It skips the test when
-// neither exists.
-func referenceDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("TPMBENCH_REFERENCE"); d != "" {
-		return d
-	}
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "reference")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("reference outputs not found: set TPMBENCH_REFERENCE or put shared/reference beside the checkout")
-		}
-		dir = parent
-	}
-}
 
 // traceExchange is one command and its response from a reference .trace file.
 type traceExchange struct {
@@ -44,46 +18,26 @@ type traceExchange struct {
 	rsp  tpm.Response
 }
 
-// readTrace parses a .trace file: lines "> NAME HEX..." and "< rc=... HEX...".
+// readTrace reads the data-socket exchanges of a .trace file and decodes each response.
 func readTrace(t *testing.T, path string) []traceExchange {
 	t.Helper()
-	f, err := os.Open(path)
+	lines, err := reftest.Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []traceExchange
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		if len(text) == 0 || (text[0] != '>' && text[0] != '<') {
-			continue
-		}
-		fields := strings.Fields(text[1:])
-		i := len(fields)
-		for i > 0 && len(fields[i-1]) == 2 {
-			if _, err := hex.DecodeString(fields[i-1]); err != nil {
-				break
-			}
-			i--
-		}
-		raw, _ := hex.DecodeString(strings.Join(fields[i:], ""))
-		if text[0] == '>' {
-			out = append(out, traceExchange{what: strings.Join(fields[:i], " "), cmd: raw})
-			continue
-		}
-		if len(out) == 0 {
-			t.Fatalf("%s:%d: response before any command", path, line)
-		}
-		rsp, err := tpm.ParseResponse(raw)
-		if err != nil {
-			t.Fatalf("%s:%d: %v", path, line, err)
-		}
-		out[len(out)-1].rsp = rsp
+	exch, err := reftest.Exchanges(lines)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	out := make([]traceExchange, 0, len(exch))
+	for _, x := range exch {
+		tx := traceExchange{what: x.Name, cmd: x.Cmd}
+		if x.Rsp != nil {
+			if tx.rsp, err = tpm.ParseResponse(x.Rsp); err != nil {
+				t.Fatalf("%s: response to line %d: %v", path, x.Line, err)
+			}
+		}
+		out = append(out, tx)
 	}
 	return out
 }
@@ -100,7 +54,7 @@ func sized(t *testing.T, r tpm.Response) []byte {
 // TestWriteVersionMatchesTpmVersion decodes the responses tpm_version got from a real TPM
 // stack and checks that WriteVersion prints its stdout byte for byte.
 func TestWriteVersionMatchesTpmVersion(t *testing.T) {
-	ref := referenceDir(t)
+	ref := reftest.ReferenceDir(t)
 	traces, _ := filepath.Glob(filepath.Join(ref, "trousers", "*tpm_version.trace"))
 	if len(traces) == 0 {
 		t.Skip("no tpm_version traces in " + ref)
@@ -140,7 +94,7 @@ func TestWriteVersionMatchesTpmVersion(t *testing.T) {
 
 // TestWriteNVInfoMatchesTpmNvinfo does the same for tpm_nvinfo and tpm_nvinfo -n.
 func TestWriteNVInfoMatchesTpmNvinfo(t *testing.T) {
-	ref := referenceDir(t)
+	ref := reftest.ReferenceDir(t)
 	traces, _ := filepath.Glob(filepath.Join(ref, "trousers", "*tpm_nvinfo*.trace"))
 	if len(traces) == 0 {
 		t.Skip("no tpm_nvinfo traces in " + ref)

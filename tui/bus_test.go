@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"tpmbench/internal/reftest"
 	"tpmbench/lpcsim/scenario"
 )
 
@@ -108,7 +109,7 @@ func TestBusCapture(t *testing.T) {
 // TestBusOpenRealCapture opens a real logic-analyser capture by typing its path on the Bus
 // screen: the H55 board's I/O write of 0x55 to port 0x2E.
 func TestBusOpenRealCapture(t *testing.T) {
-	path := realCapture(t, "lpc/h55/h55_lpc_io_write.sr")
+	path := reftest.Capture(t, "lpc/h55/h55_lpc_io_write.sr")
 	d := newDriver(t, Options{}, 80, 24)
 	toScreen(d, "Bus")
 	d.mustShow("press o to open")
@@ -125,30 +126,4 @@ func TestBusOpenRealCapture(t *testing.T) {
 	d.typeText(path + ".missing")
 	d.keys("enter")
 	d.mustShow("no bus trace", "error:")
-}
-
-// realCapture finds a capture of the project's shared set: $TPMBENCH_CAPTURES, or a
-// shared/captures directory beside the checkout; the test skips when there is none.
-func realCapture(t *testing.T, rel string) string {
-	t.Helper()
-	dirs := []string{os.Getenv("TPMBENCH_CAPTURES")}
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
-			dirs = append(dirs, filepath.Join(d, "shared", "captures"))
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		p := filepath.Join(d, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skipf("real capture %s not found: set TPMBENCH_CAPTURES or place shared/captures beside the checkout", rel)
-	return ""
 }

@@ -6,29 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tpmbench/internal/reftest"
 )
 
-// captureFile finds a real capture ($TPMBENCH_CAPTURES or shared/captures
-// beside the checkout) or skips.
+// captureFile is the real LPC capture rel (under the captures' lpc/ directory); the test
+// skips when it is absent.
 func captureFile(t *testing.T, rel string) string {
 	t.Helper()
-	dirs := []string{os.Getenv("TPMBENCH_CAPTURES")}
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-			dirs = append(dirs, filepath.Join(d, "shared", "captures"))
-		}
-	}
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		p := filepath.Join(d, "lpc", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skipf("real capture %s not found: set TPMBENCH_CAPTURES or place shared/captures beside the checkout", rel)
-	return ""
+	return reftest.Capture(t, "lpc/"+rel)
 }
 
 func TestDecodeRealCaptures(t *testing.T) {

@@ -1,52 +1,17 @@
 package decode
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
+
+	"tpmbench/internal/reftest"
 )
 
-// capturesDir finds the real LPC captures: $TPMBENCH_CAPTURES, or a
-// directory shared/captures beside the checkout (searched upward from the
-// module root). It skips the test when there is none.
-func capturesDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("TPMBENCH_CAPTURES"); d != "" {
-		if _, err := os.Stat(d); err != nil {
-			t.Fatalf("TPMBENCH_CAPTURES=%s: %v", d, err)
-		}
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("real captures not found: no module root above the test directory")
-		}
-	}
-	for ; ; dir = filepath.Dir(dir) {
-		c := filepath.Join(dir, "shared", "captures")
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			return c
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("real captures not found: set TPMBENCH_CAPTURES or place shared/captures beside the checkout")
-		}
-	}
-}
-
+// capturePath is the real LPC capture rel (under the captures' lpc/ directory); the test skips
+// when it is absent.
 func capturePath(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join(capturesDir(t), "lpc", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("capture %s not present: %v", rel, err)
-	}
-	return p
+	return reftest.Capture(t, "lpc/"+rel)
 }
 
 // vultureMap names the channels of the full VultureProg capture, which calls

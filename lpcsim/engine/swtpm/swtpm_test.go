@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"tpmbench/lpcsim/engine/internal/reftest"
+	"tpmbench/internal/reftest"
 	"tpmbench/lpcsim/engine/tpm12"
 	"tpmbench/lpcsim/engine/tpm20"
 	"tpmbench/tpm"
@@ -59,7 +59,7 @@ func cmdStep(name string, cmd []byte) step { return step{name: name, cmd: cmd} }
 // reference was made (enabled fresh state, deactivate, disable, give up
 // command PP).
 func factoryStateDir(t *testing.T) string {
-	if ref, ok := reftest.Find(); ok {
+	if ref, ok := reftest.Reference(); ok {
 		dir := filepath.Join(ref, "swtpm-state", "tpm12-factory-disabled-deactivated")
 		if _, err := os.Stat(filepath.Join(dir, "tpm-00.permall")); err == nil {
 			return dir

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"tpmbench/lpcsim/engine/internal/reftest"
+	"tpmbench/internal/reftest"
 	"tpmbench/tpm"
 )
 
@@ -17,7 +17,7 @@ var randomContent = map[tpm.Ordinal]bool{tpm.OrdGetRandom: true, tpm.OrdOIAP: tr
 // line resets it) and compares every response with the recorded one.
 func replay(t *testing.T, e *Engine, files ...string) {
 	t.Helper()
-	ref := reftest.Dir(t)
+	ref := reftest.ReferenceDir(t)
 	for _, name := range files {
 		lines, err := reftest.Read(filepath.Join(ref, name))
 		if err != nil {
@@ -175,7 +175,7 @@ func TestReplayTrousers(t *testing.T) {
 // their commands through tcsd and are replayed too).
 func TestReplayRawSession(t *testing.T) {
 	const name = "raw-transcripts/tpm12-raw-session.txt"
-	lines, err := reftest.Read(filepath.Join(reftest.Dir(t), name))
+	lines, err := reftest.Read(filepath.Join(reftest.ReferenceDir(t), name))
 	if err != nil {
 		t.Fatal(err)
 	}

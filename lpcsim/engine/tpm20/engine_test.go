@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"tpmbench/lpcsim/engine/internal/reftest"
+	"tpmbench/internal/reftest"
 	"tpmbench/tpm"
 )
 
@@ -134,7 +134,7 @@ func TestGetRandom(t *testing.T) {
 
 // Replays the tpm2-tools traces against the model with swtpm's identity.
 func TestReplayTPM2Tools(t *testing.T) {
-	ref := reftest.Dir(t)
+	ref := reftest.ReferenceDir(t)
 	tests := []struct {
 		file    string
 		started bool

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"tpmbench/tis/devmem"
 	"tpmbench/tpm"
 )
 
@@ -24,10 +25,13 @@ func newTXTCmd(e *env) *cobra.Command {
 	return cmd
 }
 
+// openTXTSpace maps the TXT public space of the running machine; tests replace it.
+var openTXTSpace = func() (*devmem.TXTSpace, error) { return devmem.OpenTXT(devmem.HostSystem()) }
+
 func newTXTDecodeCmd(e *env) *cobra.Command {
-	var asJSON bool
+	var asJSON, mmio bool
 	cmd := &cobra.Command{
-		Use:   "decode VALUE",
+		Use:   "decode {VALUE | --mmio}",
 		Short: "Decode a TXT.ERRORCODE value (0xFED30030) into its fields and known meaning",
 		Long: `decode splits a TXT.ERRORCODE value, as tboot's log or txt-stat print it (hexadecimal, with
 or without 0x), into its fields: valid (bit 31), external (30), reserved (29:25), minor error
@@ -39,15 +43,40 @@ that ACM family is public and the code is in tpmbench's table, the meaning and w
 printed too. 0xc0021041 from an Ivy Bridge SINIT means the TPM's NV is unlocked: run
 "tpmbench nv lock".
 
-Exit status: 0 when the value was decoded, 2 when it is not a 32-bit hexadecimal value.`,
-		Example: "  tpmbench txt decode 0xc0021041",
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := tpm.ParseTXTErrorCode(args[0])
-			if err != nil {
-				return usageErrorf("%v", err)
+--mmio reads the value from this machine instead: it maps the TXT public space page
+(0xFED30000-0xFED30FFF) read-only from /dev/mem and reads TXT.ERRORCODE, and the low halves of
+TXT.STS and TXT.ESTS, with single 32-bit loads; nothing is written. It needs root and a kernel
+that is not locked down; a TPM driver does not matter. TXT.ERRORCODE survives a warm reset, so
+run it after the reboot that followed a failed launch.
+
+Exit status: 0 when the value was decoded, 1 when --mmio could not read the registers, 2 when
+VALUE is not a 32-bit hexadecimal value.`,
+		Example: "  tpmbench txt decode 0xc0021041\n  sudo tpmbench txt decode --mmio",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if mmio {
+				if len(args) > 0 {
+					return fmt.Errorf("--mmio reads the value from the machine; drop the argument %q", args[0])
+				}
+				return nil
 			}
-			d := decodeTXT(v)
+			return cobra.ExactArgs(1)(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var d txtDecoded
+			if mmio {
+				regs, err := readTXT()
+				if err != nil {
+					return err
+				}
+				d = decodeTXT(tpm.TXTErrorCode(regs.errorCode))
+				d.MMIO = regs.describe()
+			} else {
+				v, err := tpm.ParseTXTErrorCode(args[0])
+				if err != nil {
+					return usageErrorf("%v", err)
+				}
+				d = decodeTXT(v)
+			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
@@ -58,7 +87,92 @@ Exit status: 0 when the value was decoded, 2 when it is not a 32-bit hexadecimal
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the fields as JSON")
+	cmd.Flags().BoolVar(&mmio, "mmio", false, "read TXT.ERRORCODE from this machine: map the TXT page 0xFED30000 read-only from /dev/mem (root)")
 	return cmd
+}
+
+// txtRegisters are the TXT registers --mmio reads.
+type txtRegisters struct{ sts, ests, errorCode uint32 }
+
+// readTXT maps the TXT page, reads the three registers and unmaps it.
+func readTXT() (txtRegisters, error) {
+	t, err := openTXTSpace()
+	if err != nil {
+		return txtRegisters{}, benchErrorf("%v", err)
+	}
+	defer t.Close()
+	var r txtRegisters
+	for _, read := range []struct {
+		dst *uint32
+		fn  func() (uint32, error)
+	}{{&r.sts, t.Status}, {&r.ests, t.ErrorStatus}, {&r.errorCode, t.ErrorCode}} {
+		if *read.dst, err = read.fn(); err != nil {
+			return txtRegisters{}, benchErrorf("%v", err)
+		}
+	}
+	if r.sts == 0xFFFFFFFF && r.ests == 0xFFFFFFFF && r.errorCode == 0xFFFFFFFF {
+		return txtRegisters{}, benchErrorf("txt: TXT.STS, TXT.ESTS and TXT.ERRORCODE at %#x all read 0xffffffff: "+
+			"nothing answers there, so this processor or chipset has no TXT or firmware disabled it; there is no error code to decode",
+			devmem.TXTBase)
+	}
+	return r, nil
+}
+
+// txtBit is one status bit --mmio names.
+type txtBit struct {
+	bit     uint
+	name    string
+	meaning string
+}
+
+// Bits as coreboot's TXT register header names them (Intel TXT Software Development Guide,
+// appendix B, and the TXT lab handout for WAKE_ERROR.STS).
+var (
+	txtSTSBits = []txtBit{
+		{0, "SENTER.DONE", "a measured launch (GETSEC[SENTER]) completed"},
+		{1, "SEXIT.DONE", "the measured environment was left (GETSEC[SEXIT])"},
+	}
+	txtESTSBits = []txtBit{
+		{0, "TXT_RESET.STS", "a TXT reset happened; TXT.ERRORCODE holds its cause"},
+		{6, "WAKE_ERROR.STS", "the platform reset while a measured environment was running: secrets may remain in memory and the BIOS ACM must scrub it (SCLEAN)"},
+	}
+)
+
+// txtMMIO is what --mmio read besides TXT.ERRORCODE.
+type txtMMIO struct {
+	Address string   `json:"address"`  // physical address of the page read
+	STS     string   `json:"sts"`      // TXT.STS, low 32 bits
+	STSSet  []string `json:"sts_set"`  // named bits set in TXT.STS
+	ESTS    string   `json:"ests"`     // TXT.ESTS, low 32 bits
+	ESTSSet []string `json:"ests_set"` // named bits set in TXT.ESTS
+	notes   []string // meanings of the set bits, for the text report
+}
+
+func (r txtRegisters) describe() *txtMMIO {
+	m := &txtMMIO{Address: fmt.Sprintf("%#x", devmem.TXTBase), STS: fmt.Sprintf("0x%08x", r.sts),
+		ESTS: fmt.Sprintf("0x%08x", r.ests), STSSet: []string{}, ESTSSet: []string{}}
+	for _, b := range txtSTSBits {
+		if r.sts&(1<<b.bit) != 0 {
+			m.STSSet = append(m.STSSet, b.name)
+			m.notes = append(m.notes, b.name+": "+b.meaning)
+		}
+	}
+	for _, b := range txtESTSBits {
+		if r.ests&(1<<b.bit) != 0 {
+			m.ESTSSet = append(m.ESTSSet, b.name)
+			m.notes = append(m.notes, b.name+": "+b.meaning)
+		}
+	}
+	return m
+}
+
+func (m *txtMMIO) writeText(w io.Writer) {
+	fmt.Fprintf(w, "read from %s (TXT public space, mapped read-only):\n", m.Address)
+	fmt.Fprintln(w, strings.TrimRight("  TXT.STS  "+m.STS+"  "+strings.Join(m.STSSet, " "), " "))
+	fmt.Fprintln(w, strings.TrimRight("  TXT.ESTS "+m.ESTS+"  "+strings.Join(m.ESTSSet, " "), " "))
+	for _, n := range m.notes {
+		fmt.Fprintf(w, "  %s\n", n)
+	}
 }
 
 // txtDecoded is the JSON form of a decoded TXT.ERRORCODE.
@@ -77,6 +191,8 @@ type txtDecoded struct {
 	// ProcessorCode is bits 29:0 of a processor-induced error (valid, not external).
 	ProcessorCode *uint32         `json:"processor_code"`
 	Meaning       *tpm.TXTMeaning `json:"meaning"`
+	// MMIO holds the other registers --mmio read; nil for a value given on the command line.
+	MMIO *txtMMIO `json:"mmio,omitempty"`
 }
 
 func decodeTXT(v tpm.TXTErrorCode) txtDecoded {
@@ -96,6 +212,9 @@ func decodeTXT(v tpm.TXTErrorCode) txtDecoded {
 }
 
 func (d txtDecoded) writeText(w io.Writer) {
+	if d.MMIO != nil {
+		d.MMIO.writeText(w)
+	}
 	fmt.Fprintf(w, "TXT.ERRORCODE %s\n", d.Value)
 	field := func(name, bits, value, text string) {
 		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %-16s %-6s %-6s %s", name, bits, value, text), " "))

@@ -16,69 +16,27 @@ import (
 
 func init() { register(newEnableCmd) }
 
-// session is a probed TPM that a bring-up command acts on, with the bench it sits on.
-type session struct {
-	e    *env
-	t    *target
-	bus  tis.Bus
-	opts tis.Options
-	conn *tis.Conn
-	rep  *tis.Report
-}
-
-// openSession opens the bench the flags name (as probe does) and probes it quietly. A failed
-// probe prints its report and diagnosis on stderr.
-func openSession(e *env, f *targetFlags, opts tis.Options, trace io.Writer) (*session, error) {
-	t, err := openTarget(f)
-	if err != nil {
-		return nil, err
-	}
-	s := &session{e: e, t: t, bus: t.bus, opts: opts}
-	if f.traceRegs {
-		s.bus = tis.TraceBus{Bus: t.bus, W: trace}
-	}
-	if err := s.probe(); err != nil {
-		s.close()
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *session) probe() error {
-	conn, rep, err := tis.Probe(s.e.ctx, s.bus, s.opts)
-	s.conn, s.rep = conn, rep
-	if err != nil {
-		rep.WriteText(s.e.stderr)
-		fmt.Fprintf(s.e.stderr, "tpmbench: probe failed: %v\n", err)
-		return benchFailed()
-	}
-	return nil
-}
-
 // resetAndProbe asserts LRESET# on a simulated bench (TPM_Init) and probes again, which sends
-// TPM_Startup(ST_CLEAR). It reports false on hardware, where only a reboot resets the TPM.
-func (s *session) resetAndProbe() (bool, error) {
+// TPM_Startup(ST_CLEAR); a failed probe prints its report on stderr. It reports false on
+// hardware, where only a reboot resets the TPM.
+func (s *probeSession) resetAndProbe() (bool, error) {
 	if s.t.sim == nil {
 		return false, nil
 	}
 	s.t.sim.bench.Reset()
-	return true, s.probe()
-}
-
-func (s *session) close() {
-	if s.conn != nil {
-		_ = s.conn.Release()
+	if err := s.probe(); err != nil {
+		return true, s.failed(err)
 	}
-	_ = s.t.close()
+	return true, nil
 }
 
 // verifyContext is the context of the flag reads that tell what took effect: it survives a
 // Ctrl-C of the run itself (every wait is still bounded by the TIS timeouts).
-func (s *session) verifyContext() context.Context { return context.WithoutCancel(s.e.ctx) }
+func (s *probeSession) verifyContext() context.Context { return context.WithoutCancel(s.e.ctx) }
 
-func (s *session) device() string {
-	return fmt.Sprintf("TPM %s: %s %s (DID_VID 0x%08X), locality %d", s.rep.Family, orDash(s.rep.Vendor), orDash(s.rep.Device),
-		uint32(s.rep.DIDVID), s.rep.Locality)
+func (s *probeSession) device() string {
+	return fmt.Sprintf("TPM %s: %s %s (DID_VID 0x%08X), locality %d", s.res.Family, orDash(s.res.Vendor), orDash(s.res.Device),
+		uint32(s.res.DIDVID), s.res.Locality)
 }
 
 func orDash(s string) string {
@@ -198,7 +156,7 @@ needed; 1 when a step failed, the run was interrupted, or software cannot enable
 			}
 			defer s.close()
 			r := &enableRun{s: s, out: out, log: log, dryRun: dryRun, reset: !noReset,
-				rep: &enableReport{Device: s.device(), Family: s.rep.Family, DryRun: dryRun}}
+				rep: &enableReport{Device: s.device(), Family: s.res.Family, DryRun: dryRun}}
 			failed, err := r.run()
 			if err != nil {
 				return err
@@ -225,7 +183,7 @@ needed; 1 when a step failed, the run was interrupted, or software cannot enable
 
 // enableRun is one "tpmbench enable".
 type enableRun struct {
-	s      *session
+	s      *probeSession
 	out    io.Writer // the report (io.Discard with --json)
 	log    io.Writer // the commands as they are sent
 	dryRun bool
@@ -315,7 +273,7 @@ func (r *enableRun) afterSteps() (bool, error) {
 	if _, err := r.s.resetAndProbe(); err != nil {
 		return false, err
 	}
-	rep := r.s.rep
+	rep := r.s.res.Report
 	ar := &afterReset{Enabled: rep.Enabled != nil && *rep.Enabled, Active: rep.Active != nil && *rep.Active, PCR0: rep.PCR0}
 	if rep.Startup != nil {
 		ar.Startup = rep.Startup.Command + ": " + rep.Startup.Result
@@ -386,7 +344,7 @@ func (r *enableRun) tpm20() bool {
 	writeWrapped(r.out, r.rep.Advice)
 	allOn := true
 	var parts []string
-	for _, fl := range r.s.rep.VolatileFlags {
+	for _, fl := range r.s.res.VolatileFlags {
 		if fl.Name == "phEnable" || fl.Name == "shEnable" || fl.Name == "ehEnable" {
 			parts = append(parts, fmt.Sprintf("%s %s", fl.Name, pick(fl.Value, "yes", "no")))
 			allOn = allOn && fl.Value

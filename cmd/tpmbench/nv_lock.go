@@ -77,7 +77,7 @@ and stays so, or the definition failed; 2 usage.`,
 			}
 			defer s.close()
 			r := &nvLockRun{s: s, out: out, log: log, yes: yes,
-				rep: &nvLockReport{Device: s.device(), Family: s.rep.Family, Confirmed: yes}}
+				rep: &nvLockReport{Device: s.device(), Family: s.res.Family, Confirmed: yes}}
 			failed, err := r.run()
 			if err != nil {
 				return err
@@ -103,7 +103,7 @@ and stays so, or the definition failed; 2 usage.`,
 
 // nvLockRun is one "tpmbench nv lock".
 type nvLockRun struct {
-	s   *session
+	s   *probeSession
 	out io.Writer
 	log io.Writer
 	yes bool

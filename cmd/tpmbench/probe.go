@@ -103,29 +103,77 @@ type probeResult struct {
 	Sim *simStats `json:"sim,omitempty"`
 }
 
-// runProbe opens the target, probes it and returns the connection (nil on failure) and the
-// result. trace receives the register trace when --trace-regs is set; log the kernel-style lines.
-func runProbe(e *env, f *targetFlags, opts tis.Options, log, trace io.Writer) (*tis.Conn, *probeResult, func(), error) {
+// probeSession is an opened target and the latest probe of it: what probe, version, nv and the
+// bring-up commands act on.
+type probeSession struct {
+	e    *env
+	t    *target
+	bus  tis.Bus // t.bus, behind a register trace with --trace-regs
+	opts tis.Options
+	conn *tis.Conn    // nil when the probe failed
+	res  *probeResult // never nil
+}
+
+// runProbe opens the target the flags name and probes it. It returns a nil session only when
+// the target could not be opened; otherwise the error is the probe's and the session holds its
+// report (and no connection when it failed). trace receives the register trace when
+// --trace-regs is set; log the kernel-style lines. The caller closes the session.
+func runProbe(e *env, f *targetFlags, opts tis.Options, log, trace io.Writer) (*probeSession, error) {
 	t, err := openTarget(f)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	bus := t.bus
-	if f.traceRegs {
-		bus = tis.TraceBus{Bus: bus, W: trace}
+		return nil, err
 	}
 	opts.Log = log
+	s := &probeSession{e: e, t: t, bus: t.bus, opts: opts}
+	if f.traceRegs {
+		s.bus = tis.TraceBus{Bus: t.bus, W: trace}
+	}
+	return s, s.probe()
+}
+
+// probe probes the session's bus again, replacing the connection and the result.
+func (s *probeSession) probe() error {
 	var start simStats
-	if t.sim != nil {
-		start = t.sim.stats()
+	if s.t.sim != nil {
+		start = s.t.sim.stats()
 	}
-	conn, rep, perr := tis.Probe(e.ctx, bus, opts)
-	res := &probeResult{Report: rep}
-	if t.sim != nil {
-		s := t.sim.stats().since(start)
-		res.Sim = &s
+	conn, rep, err := tis.Probe(s.e.ctx, s.bus, s.opts)
+	s.conn, s.res = conn, &probeResult{Report: rep}
+	if s.t.sim != nil {
+		st := s.t.sim.stats().since(start)
+		s.res.Sim = &st
 	}
-	return conn, res, func() { _ = t.close() }, perr
+	return err
+}
+
+// failed prints the report and diagnosis of a failed probe on stderr and returns the exit
+// error for it.
+func (s *probeSession) failed(err error) error {
+	s.res.WriteText(s.e.stderr)
+	fmt.Fprintf(s.e.stderr, "tpmbench: probe failed: %v\n", err)
+	return benchFailed()
+}
+
+// close releases the locality and closes the target.
+func (s *probeSession) close() {
+	if s.conn != nil {
+		_ = s.conn.Release()
+	}
+	_ = s.t.close()
+}
+
+// openSession opens the target the flags name and probes it quietly, for commands that act on
+// a working TPM. A failed probe prints its report and diagnosis on stderr (see failed).
+func openSession(e *env, f *targetFlags, opts tis.Options, trace io.Writer) (*probeSession, error) {
+	s, err := runProbe(e, f, opts, io.Discard, trace)
+	if s == nil {
+		return nil, err
+	}
+	if err != nil {
+		defer s.close()
+		return nil, s.failed(err)
+	}
+	return s, nil
 }
 
 func newProbeCmd(e *env) *cobra.Command {
@@ -154,14 +202,12 @@ report); 1 when no TPM answered or the probe could not complete, with a diagnosi
 			if asJSON {
 				log, trace = io.Discard, e.stderr
 			}
-			conn, res, done, perr := runProbe(e, &f, opts, log, trace)
-			if res == nil {
+			s, perr := runProbe(e, &f, opts, log, trace)
+			if s == nil {
 				return perr
 			}
-			defer done()
-			if conn != nil {
-				defer conn.Release()
-			}
+			defer s.close()
+			res := s.res
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")

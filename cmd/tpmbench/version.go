@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -25,21 +24,13 @@ func reportCmd(e *env, use, short, long string, print func(r *tis.Report, w io.W
 			if err != nil {
 				return err
 			}
-			conn, res, done, perr := runProbe(e, &f, opts, io.Discard, e.stderr)
-			if res == nil {
-				return perr
+			s, err := openSession(e, &f, opts, e.stderr)
+			if err != nil {
+				return err
 			}
-			defer done()
-			if conn != nil {
-				defer conn.Release()
-			}
-			if perr != nil {
-				res.WriteText(e.stderr)
-				fmt.Fprintf(e.stderr, "tpmbench: probe failed: %v\n", perr)
-				return benchFailed()
-			}
-			if err := print(res.Report, e.stdout); err != nil {
-				res.WriteText(e.stderr)
+			defer s.close()
+			if err := print(s.res.Report, e.stdout); err != nil {
+				s.res.WriteText(e.stderr)
 				return benchErrorf("%v", err)
 			}
 			return nil

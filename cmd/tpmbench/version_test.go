@@ -33,11 +33,13 @@ func TestVersionFlagsNV(t *testing.T) {
 	}
 }
 
-// TestReportCommandsFailCleanly: on a dead bench they exit 1 with the diagnosis on stderr.
+// TestReportCommandsFailCleanly: on a dead bench the commands that need a working TPM exit 1
+// with the diagnosis on stderr and nothing on stdout.
 func TestReportCommandsFailCleanly(t *testing.T) {
-	for _, args := range [][]string{{"version", "fault-missing-lclk"}, {"flags", "fault-missing-lclk"}, {"nv", "list", "fault-missing-lclk"}} {
+	for _, args := range [][]string{{"version", "fault-missing-lclk"}, {"flags", "fault-missing-lclk"}, {"nv", "list", "fault-missing-lclk"},
+		{"nv", "lock", "fault-missing-lclk"}, {"enable", "fault-missing-lclk"}, {"enable", "--json", "fault-missing-lclk"}} {
 		out, errOut, code := runCmd(t, args...)
-		if code != exitBench || out != "" || !strings.Contains(errOut, "diagnosis:") {
+		if code != exitBench || out != "" || !strings.Contains(errOut, "diagnosis:") || !strings.Contains(errOut, "tpmbench: probe failed: ") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
 	}

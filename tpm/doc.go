@@ -7,8 +7,11 @@
 // codes, return codes as typed errors, command builders, the GetCapability
 // structures (TPM_CAP_VERSION_INFO, TPM_PERMANENT_FLAGS, TPM_STCLEAR_FLAGS,
 // TPM_NV_DATA_PUBLIC, NV index lists, TIS timeouts and durations, TPM 2.0
-// tagged properties and PCR selections) with Marshal and Unmarshal, and the
-// table of TIS vendor and device IDs.
+// tagged properties and PCR selections) with Marshal and Unmarshal, the
+// table of TIS vendor and device IDs, and the Intel TXT.ERRORCODE register
+// (TXTErrorCode at TXTErrorCodeAddr): its fields, the published meanings of
+// ACM errors, and ParseTXTErrorCode for the hexadecimal values tboot and
+// txt-stat print.
 //
 // All integers on the wire are big-endian. Every Unmarshal and Parse
 // function accepts arbitrary input without panicking; malformed input gives

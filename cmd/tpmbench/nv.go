@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -17,7 +18,7 @@ var nvSubcommands = []func(*env) *cobra.Command{newNVListCmd}
 func newNVCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "nv",
-		Short: "TPM non-volatile storage: list the defined indices",
+		Short: "TPM non-volatile storage: list the defined indices, lock NV (TPM_NV_INDEX_LOCK)",
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
@@ -34,8 +35,17 @@ func newNVListCmd(e *env) *cobra.Command {
 		`list probes the TPM and prints every defined NV index with its PCR selections, permissions,
 flags and size, as tpm-tools' tpm_nvinfo prints them; -n prints only the indices, as
 "tpm_nvinfo -n" does. TPM_NV_INDEX_LOCK (0xFFFFFFFF) never appears in the list: whether it has
-been defined shows as nvLocked in "tpmbench flags".`,
-		func(r *tis.Report, w io.Writer) error { return r.WriteNVInfo(w, indicesOnly) },
+been defined shows as nvLocked in "tpmbench flags". stdout is what tpm_nvinfo prints, which is
+nothing (or only the -n heading) when no index is defined: list then says so on stderr.`,
+		func(r *tis.Report, w io.Writer) error {
+			if err := r.WriteNVInfo(w, indicesOnly); err != nil {
+				return err
+			}
+			if len(r.NVIndices) == 0 {
+				fmt.Fprintln(e.stderr, "no NV indices defined")
+			}
+			return nil
+		},
 		func(c *cobra.Command) {
 			c.Flags().BoolVarP(&indicesOnly, "list-only", "n", false, "only list the defined indices")
 		})

@@ -294,8 +294,10 @@ func TestSwtpmMatchesTPM12(t *testing.T) {
 
 func script20() []step {
 	props := func(p, n uint32) []byte { return tpm.GetCapability2(tpm.Cap2TPMProperties, p, n) }
+	handles := func(first, n uint32) []byte { return tpm.GetCapability2(tpm.Cap2Handles, first, n) }
 	return []step{
 		cmdStep("GetCapability before Startup", props(0x105, 8)),
+		cmdStep("GetCapability(HANDLES) before Startup", handles(0x01000000, 64)),
 		cmdStep("SelfTest before Startup", tpm.SelfTest2(true)),
 		cmdStep("TPM 1.2 command", tpm.Startup(tpm.STClear)),
 		cmdStep("Startup(STATE) cold", tpm.Startup2(tpm.SUState)),
@@ -320,6 +322,22 @@ func script20() []step {
 		cmdStep("PCR_Read sha1 0,17", tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 0, 17))),
 		cmdStep("PCR_Read 10 PCRs", tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA256, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9))),
 		cmdStep("NV_ReadPublic undefined", tpm.NVReadPublic2(0x01500000)),
+		cmdStep("NV index handles", handles(0x01000000, 64)),
+		cmdStep("NV index handles, count 0", handles(0x01000000, 0)),
+		cmdStep("transient handles", handles(0x80000000, 8)),
+		cmdStep("persistent handles", handles(0x81000000, 8)),
+		cmdStep("HMAC session handles", handles(0x02000000, 8)),
+		cmdStep("policy session handles", handles(0x03000000, 8)),
+		cmdStep("PCR handles", handles(0, 64)),
+		cmdStep("PCR handles, three of them", handles(0, 3)),
+		cmdStep("PCR handles, count 0", handles(0, 0)),
+		cmdStep("PCR handles from 22", handles(22, 8)),
+		cmdStep("PCR handle 23 alone", handles(23, 1)),
+		cmdStep("PCR handles past the last", handles(24, 8)),
+		cmdStep("permanent handles", handles(0x40000000, 64)),
+		cmdStep("permanent handles, two", handles(0x40000000, 2)),
+		cmdStep("AC handles", handles(0x90000000, 8)),
+		cmdStep("reserved handle type", handles(0x05000000, 8)),
 		cmdStep("unknown command code", []byte{0x80, 1, 0, 0, 0, 10, 0x20, 0, 0x01, 0x99}),
 		reset,
 		cmdStep("GetCapability after Init", props(0x105, 1)),

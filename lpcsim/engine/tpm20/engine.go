@@ -101,6 +101,7 @@ const (
 	rcValueP1  = tpm.RC2Value | 0x040 | 0x100
 	rcHandleH1 = tpm.RC2Handle | 0x100
 	rcHashP1   = tpm.RC2Hash | 0x040 | 0x100
+	rcHandleP2 = tpm.RC2Handle | 0x040 | 0x200
 )
 
 // hashImplemented are the hash algorithms the model knows (as libtpms);
@@ -218,8 +219,76 @@ func (e *Engine) cmdGetCapability(p []byte) []byte {
 		b := []byte{0}
 		b = binary.BigEndian.AppendUint32(b, uint32(tpm.Cap2PCRs))
 		return rsp(0, b, selectionList(sel))
+	case tpm.Cap2Handles:
+		all, ok := handlesOfType(req.Property)
+		if !ok {
+			return rsp(rcHandleP2) // TPM_RC_HANDLE, parameter 2 (property): no such handle range
+		}
+		return rsp(0, handleList(all, req.Property, req.Count))
 	}
 	return rsp(rcValueP1)
+}
+
+// Handle types (the top byte of a handle, TPM_HT).
+const (
+	htPCR           = 0x00
+	htNVIndex       = 0x01
+	htHMACSession   = 0x02
+	htPolicySession = 0x03
+	htPermanent     = 0x40
+	htTransient     = 0x80
+	htPersistent    = 0x81
+)
+
+// permanentHandles are the permanent handles libtpms lists: TPM_RH_OWNER, TPM_RH_NULL,
+// TPM_RS_PW, TPM_RH_LOCKOUT, TPM_RH_ENDORSEMENT, TPM_RH_PLATFORM, TPM_RH_PLATFORM_NV.
+var permanentHandles = []uint32{0x40000001, 0x40000007, 0x40000009, 0x4000000A, 0x4000000B, 0x4000000C, 0x4000000D}
+
+// handlesOfType returns every handle of the type of the handle first (its top byte) that
+// exists in the model: the PCRs and the permanent handles. NV indices, sessions, transient and
+// persistent objects are types the TPM supports but the model has none of. ok is false for a
+// type TPM2_GetCapability does not list (attached components, the reserved ones).
+func handlesOfType(first uint32) (all []uint32, ok bool) {
+	switch first >> 24 {
+	case htPCR:
+		for i := range uint32(NumPCRs) {
+			all = append(all, i)
+		}
+		return all, true
+	case htPermanent:
+		return permanentHandles, true
+	case htNVIndex, htHMACSession, htPolicySession, htTransient, htPersistent:
+		return nil, true
+	}
+	return nil, false
+}
+
+// handleList encodes TPMS_CAPABILITY_DATA for TPM_CAP_HANDLES: moreData, the capability and a
+// TPML_HANDLE with at most count of the handles from first on. As a real TPM, moreData is
+// YES when handles from first on were left out, even when count is 0.
+func handleList(all []uint32, first, count uint32) []byte {
+	var list []uint32
+	more := false
+	for _, h := range all {
+		if h < first {
+			continue
+		}
+		if uint32(len(list)) == count {
+			more = true
+			break
+		}
+		list = append(list, h)
+	}
+	b := []byte{0}
+	if more {
+		b[0] = 1
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(tpm.Cap2Handles))
+	b = binary.BigEndian.AppendUint32(b, uint32(len(list)))
+	for _, h := range list {
+		b = binary.BigEndian.AppendUint32(b, h)
+	}
+	return b
 }
 
 // properties lists the properties of property's group (fixed 0x1xx or

@@ -3,6 +3,7 @@ package tpm20
 import (
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,6 +102,40 @@ func TestSLB9665Identity(t *testing.T) {
 	}
 }
 
+// TestGetCapabilityHandles: the answers libtpms (swtpm) gives a fresh TPM with no NV indices.
+func TestGetCapabilityHandles(t *testing.T) {
+	h := func(first, count uint32) []byte { return tpm.GetCapability2(tpm.Cap2Handles, first, count) }
+	const empty = "80 01 00 00 00 13 00 00 00 00 00 00 00 00 01 00 00 00 00"
+	var pcrs strings.Builder
+	for i := range 24 {
+		fmt.Fprintf(&pcrs, " 00 00 00 %02X", i)
+	}
+	run(t, New(), []step{
+		{"before Startup", h(0x01000000, 64), 0x100, ""},
+		{"Startup", tpm.Startup2(tpm.SUClear), 0, ""},
+		{"NV indices", h(0x01000000, 64), 0, empty},
+		{"NV indices, count 0", h(0x01000000, 0), 0, empty},
+		{"NV indices from the last", h(0x01FFFFFF, 1), 0, empty},
+		{"transient objects", h(0x80000000, 10), 0, empty},
+		{"persistent objects", h(0x81000000, 10), 0, empty},
+		{"HMAC sessions", h(0x02000000, 10), 0, empty},
+		{"policy sessions", h(0x03000000, 10), 0, empty},
+		{"all PCRs", h(0, 64), 0, "80 01 00 00 00 73 00 00 00 00 00 00 00 00 01 00 00 00 18" + pcrs.String()},
+		{"three PCRs, more", h(0, 3), 0, "80 01 00 00 00 1F 00 00 00 00 01 00 00 00 01 00 00 00 03 00 00 00 00 00 00 00 01 00 00 00 02"},
+		{"count 0 with PCRs left: more", h(0, 0), 0, "80 01 00 00 00 13 00 00 00 00 01 00 00 00 01 00 00 00 00"},
+		{"the last two PCRs", h(0x16, 5), 0, "80 01 00 00 00 1B 00 00 00 00 00 00 00 00 01 00 00 00 02 00 00 00 16 00 00 00 17"},
+		{"exactly the last PCR: no more", h(0x17, 1), 0, "80 01 00 00 00 17 00 00 00 00 00 00 00 00 01 00 00 00 01 00 00 00 17"},
+		{"past the PCRs", h(0x18, 1), 0, empty},
+		{"permanent handles", h(0x40000000, 100), 0, "80 01 00 00 00 2F 00 00 00 00 00 00 00 00 01 00 00 00 07 " +
+			"40 00 00 01 40 00 00 07 40 00 00 09 40 00 00 0A 40 00 00 0B 40 00 00 0C 40 00 00 0D"},
+		{"two permanent, more", h(0x40000000, 2), 0, "80 01 00 00 00 1B 00 00 00 00 01 00 00 00 01 00 00 00 02 40 00 00 01 40 00 00 07"},
+		{"from TPM_RS_PW", h(0x40000009, 1), 0, "80 01 00 00 00 17 00 00 00 00 01 00 00 00 01 00 00 00 01 40 00 00 09"},
+		{"attached components", h(0x90000000, 10), 0x2CB, "80 01 00 00 00 0A 00 00 02 CB"},
+		{"reserved type 0x05", h(0x05000000, 1), 0x2CB, ""},
+		{"reserved type 0xFF", h(0xFF000000, 1), 0x2CB, ""},
+	})
+}
+
 func TestPCRRead(t *testing.T) {
 	e := New(Started())
 	out, _ := e.Execute(0, tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 0, 17), tpm.NewPCRSelection(tpm.AlgSHA256, 0, 1, 2, 3, 4, 5, 6, 7), tpm.NewPCRSelection(tpm.AlgSHA384, 0)))
@@ -187,7 +222,7 @@ func mask(cc tpm.CommandCode, b []byte) []byte {
 }
 
 func FuzzExecute(f *testing.F) {
-	for _, c := range [][]byte{tpm.Startup2(0), tpm.GetCapability2(6, 0x100, 127), tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 1)), tpm.GetRandom2(9)} {
+	for _, c := range [][]byte{tpm.Startup2(0), tpm.GetCapability2(6, 0x100, 127), tpm.GetCapability2(tpm.Cap2Handles, 0, 3), tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 1)), tpm.GetRandom2(9)} {
 		f.Add(false, c)
 	}
 	f.Fuzz(func(t *testing.T, started bool, cmd []byte) {

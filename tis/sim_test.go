@@ -148,6 +148,9 @@ func TestProbeTPM20(t *testing.T) {
 	if rep.Version == nil || rep.Version.TPMVendorID != "IFX" || rep.Version.TPMVersion != "2.0" {
 		t.Errorf("version %+v", rep.Version)
 	}
+	if len(rep.Errors) != 0 || rep.NVIndices == nil || len(rep.NVIndices) != 0 {
+		t.Errorf("command errors %q, NV indices %v; want none of either, the list read", rep.Errors, rep.NVIndices)
+	}
 	wantLog := []string{"2.0 TPM (device-id 0x1A, rev-id 16)", "A TPM error (256) occurred attempting the self test", "Issuing TPM_STARTUP"}
 	if strings.Join(rep.Log, "\n") != strings.Join(wantLog, "\n") {
 		t.Errorf("log %q, want %q", rep.Log, wantLog)

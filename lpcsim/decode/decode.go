@@ -103,15 +103,37 @@ func Run(src Source, h Handlers) (Stats, error) {
 			cmds.Op(o)
 		}
 	})
+	err := eachChunk(src, &st, func(ch *Chunk, i int, prev byte) error {
+		if ch.Ticks == nil {
+			st.Clocks += d.scan(ch.States, i, prev, ch.Start)
+		} else {
+			st.Clocks += d.scanTimed(ch.States, i, prev, ch.Ticks)
+		}
+		return ferr
+	})
+	if err != nil {
+		return st, err
+	}
+	d.flush()
+	cmds.Flush()
+	st.fill()
+	return st, ferr
+}
+
+// eachChunk reads src to its end and calls fn for every chunk that holds samples, with the
+// index of the chunk's first sample that has one before it (1 for the very first sample of
+// the capture, else 0) and that sample before it. It counts the samples and records the first
+// and last tick in st. An error from src or fn stops it and is returned.
+func eachChunk(src Source, st *Stats, fn func(ch *Chunk, i int, prev byte) error) error {
 	var prev byte
 	started := false
 	for {
 		ch, err := src.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return st, err
+			return err
 		}
 		states := ch.States
 		if len(states) == 0 {
@@ -124,20 +146,11 @@ func Run(src Source, h Handlers) (Stats, error) {
 			st.FirstTick = ch.Tick(0)
 		}
 		st.LastTick = ch.Tick(len(states) - 1)
-		if ch.Ticks == nil {
-			st.Clocks += d.scan(states, i, prev, ch.Start)
-		} else {
-			st.Clocks += d.scanTimed(states, i, prev, ch.Ticks)
+		if err := fn(&ch, i, prev); err != nil {
+			return err
 		}
 		prev = states[len(states)-1]
-		if ferr != nil {
-			return st, ferr
-		}
 	}
-	d.flush()
-	cmds.Flush()
-	st.fill()
-	return st, ferr
 }
 
 // scan runs the decoder over a chunk of uniformly sampled states starting at

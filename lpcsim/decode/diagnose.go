@@ -1,9 +1,7 @@
 package decode
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"math/bits"
 	"strings"
 )
@@ -63,29 +61,9 @@ func runWatched(src Source, w *lineWatch) (Stats, error) {
 		st.add(c)
 		w.cycle(c)
 	})
-	var prev byte
-	started := false
-	for {
-		ch, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return st, err
-		}
-		states := ch.States
-		if len(states) == 0 {
-			continue
-		}
-		st.Samples += int64(len(states))
-		i := 0
-		if !started {
-			prev, i, started = states[0], 1, true
-			st.FirstTick = ch.Tick(0)
-		}
-		st.LastTick = ch.Tick(len(states) - 1)
-		for ; i < len(states); i++ {
-			s := states[i]
+	err := eachChunk(src, &st, func(ch *Chunk, i int, prev byte) error {
+		for ; i < len(ch.States); i++ {
+			s := ch.States[i]
 			w.orAll |= s
 			w.andAll &= s
 			if s&^prev&lclkBit != 0 {
@@ -95,6 +73,10 @@ func runWatched(src Source, w *lineWatch) (Stats, error) {
 			}
 			prev = s
 		}
+		return nil
+	})
+	if err != nil {
+		return st, err
 	}
 	dec.flush()
 	st.fill()

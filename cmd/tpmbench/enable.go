@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,48 @@ import (
 )
 
 func init() { register(newEnableCmd) }
+
+// action is one run of a bring-up command on a probed TPM.
+type action interface {
+	// run acts on the TPM and prints what it did; failed means exit 1 after that report.
+	run() (failed bool, err error)
+	// report is what --json prints after the run.
+	report() any
+}
+
+// runAction is the body of a bring-up command (enable, nv lock): it opens and probes the target
+// the flags and args name, starts the run newRun makes and prints its report as JSON with
+// --json. The run prints its text to out (nothing with --json) and the commands it sends to
+// log (stderr with --json).
+func runAction(e *env, f *targetFlags, args []string, asJSON bool, newRun func(s *probeSession, out, log io.Writer) action) error {
+	opts, err := f.options(args)
+	if err != nil {
+		return err
+	}
+	out, log := e.stdout, e.stdout
+	if asJSON {
+		out, log = io.Discard, e.stderr
+	}
+	s, err := openSession(e, f, opts, log)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	r := newRun(s, out, log)
+	failed, err := r.run()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if err := writeJSON(e.stdout, r.report()); err != nil {
+			return err
+		}
+	}
+	if failed {
+		return benchFailed()
+	}
+	return nil
+}
 
 // resetAndProbe asserts LRESET# on a simulated bench (TPM_Init) and probes again, which sends
 // TPM_Startup(ST_CLEAR); a failed probe prints its report on stderr. It reports false on
@@ -142,36 +183,10 @@ needed; 1 when a step failed, the run was interrupted, or software cannot enable
 2 usage.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := f.options(args)
-			if err != nil {
-				return err
-			}
-			out, log := e.stdout, e.stdout
-			if asJSON {
-				out, log = io.Discard, e.stderr
-			}
-			s, err := openSession(e, &f, opts, log)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			r := &enableRun{s: s, out: out, log: log, dryRun: dryRun, reset: !noReset,
-				rep: &enableReport{Device: s.device(), Family: s.res.Family, DryRun: dryRun}}
-			failed, err := r.run()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(r.rep); err != nil {
-					return err
-				}
-			}
-			if failed {
-				return benchFailed()
-			}
-			return nil
+			return runAction(e, &f, args, asJSON, func(s *probeSession, out, log io.Writer) action {
+				return &enableRun{s: s, out: out, log: log, dryRun: dryRun, reset: !noReset,
+					rep: &enableReport{Device: s.device(), Family: s.res.Family, DryRun: dryRun}}
+			})
 		},
 	}
 	f.add(cmd.Flags())
@@ -190,6 +205,8 @@ type enableRun struct {
 	reset  bool
 	rep    *enableReport
 }
+
+func (r *enableRun) report() any { return r.rep }
 
 // run enables and activates the TPM; failed means exit 1 after the report.
 func (r *enableRun) run() (failed bool, err error) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -63,36 +62,10 @@ Exit status: 0 when nvLocked is TRUE (verified after --yes) or on a TPM 2.0; 1 w
 and stays so, or the definition failed; 2 usage.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := f.options(args)
-			if err != nil {
-				return err
-			}
-			out, log := e.stdout, e.stdout
-			if asJSON {
-				out, log = io.Discard, e.stderr
-			}
-			s, err := openSession(e, &f, opts, log)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			r := &nvLockRun{s: s, out: out, log: log, yes: yes,
-				rep: &nvLockReport{Device: s.device(), Family: s.res.Family, Confirmed: yes}}
-			failed, err := r.run()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(r.rep); err != nil {
-					return err
-				}
-			}
-			if failed {
-				return benchFailed()
-			}
-			return nil
+			return runAction(e, &f, args, asJSON, func(s *probeSession, out, log io.Writer) action {
+				return &nvLockRun{s: s, out: out, log: log, yes: yes,
+					rep: &nvLockReport{Device: s.device(), Family: s.res.Family, Confirmed: yes}}
+			})
 		},
 	}
 	f.add(cmd.Flags())
@@ -109,6 +82,8 @@ type nvLockRun struct {
 	yes bool
 	rep *nvLockReport
 }
+
+func (r *nvLockRun) report() any { return r.rep }
 
 func (r *nvLockRun) run() (failed bool, err error) {
 	fmt.Fprintln(r.out, r.rep.Device)

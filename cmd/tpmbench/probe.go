@@ -209,9 +209,7 @@ report); 1 when no TPM answered or the probe could not complete, with a diagnosi
 			defer s.close()
 			res := s.res
 			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(res); err != nil {
+				if err := writeJSON(e.stdout, res); err != nil {
 					return err
 				}
 			} else {
@@ -257,6 +255,13 @@ func (s simStats) BusTime() time.Duration { return time.Duration(s.TimePS / 1000
 func (s simStats) since(start simStats) simStats {
 	return simStats{Scenario: s.Scenario, Clocks: s.Clocks - start.Clocks, Cycles: s.Cycles - start.Cycles,
 		Aborts: s.Aborts - start.Aborts, TimePS: s.TimePS - start.TimePS, Host: s.Host, HostNote: s.HostNote}
+}
+
+// writeJSON prints v as indented JSON, the form of every --json output.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // defaultScenario is the simulated bench probed when no target is given: the reference bench.

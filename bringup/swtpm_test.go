@@ -357,17 +357,9 @@ func TestSwtpmEnableMatchesReferenceTrace(t *testing.T) {
 // readTrace reads the command and response pairs of a reference .trace.
 func readTrace(t *testing.T, path string) []exchange {
 	t.Helper()
-	lines, err := reftest.Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exch, err := reftest.Exchanges(lines)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	x := make([]exchange, len(exch))
-	for i, e := range exch {
-		x[i] = exchange{cmd: e.Cmd, rsp: e.Rsp}
+	var x []exchange
+	for _, e := range reftest.TraceExchanges(t, path) {
+		x = append(x, exchange{cmd: e.Cmd, rsp: e.Rsp})
 	}
 	return x
 }

@@ -21,18 +21,11 @@ type traceExchange struct {
 // readTrace reads the data-socket exchanges of a .trace file and decodes each response.
 func readTrace(t *testing.T, path string) []traceExchange {
 	t.Helper()
-	lines, err := reftest.Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exch, err := reftest.Exchanges(lines)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	out := make([]traceExchange, 0, len(exch))
-	for _, x := range exch {
+	var out []traceExchange
+	for _, x := range reftest.TraceExchanges(t, path) {
 		tx := traceExchange{what: x.Name, cmd: x.Cmd}
 		if x.Rsp != nil {
+			var err error
 			if tx.rsp, err = tpm.ParseResponse(x.Rsp); err != nil {
 				t.Fatalf("%s: response to line %d: %v", path, x.Line, err)
 			}

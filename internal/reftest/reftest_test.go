@@ -158,3 +158,14 @@ func FuzzParse(f *testing.F) {
 		_, _ = Exchanges(lines)
 	})
 }
+
+func TestTraceExchanges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.trace")
+	if err := os.WriteFile(path, []byte(">  TPM_Startup  00 C1\n<  rc=0x0  00 C4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x := TraceExchanges(t, path)
+	if len(x) != 1 || x[0].Name != "TPM_Startup" || !bytes.Equal(x[0].Cmd, []byte{0x00, 0xC1}) || !bytes.Equal(x[0].Rsp, []byte{0x00, 0xC4}) {
+		t.Errorf("TraceExchanges = %+v", x)
+	}
+}

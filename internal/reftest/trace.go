@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"testing"
 )
 
 // Kind says what a trace line carries.
@@ -107,4 +108,19 @@ func Exchanges(lines []Line) ([]Exchange, error) {
 		}
 	}
 	return out, nil
+}
+
+// TraceExchanges reads the trace at path and pairs its commands and responses (see Read and
+// Exchanges), failing the test when the file cannot be read or parsed.
+func TraceExchanges(t testing.TB, path string) []Exchange {
+	t.Helper()
+	lines, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Exchanges(lines)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return x
 }

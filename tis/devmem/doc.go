@@ -11,4 +11,8 @@
 //
 // Open refuses, and says how to fix it, when a kernel driver owns the TPM, when the process is
 // not root, or when the kernel is locked down. Force skips only the driver check.
+//
+// Besides the TIS window it maps one page read-only: the Intel TXT public registers at
+// 0xFED30000, for TXT.ERRORCODE and the status registers (OpenTXT). That page has no write
+// method and is mapped without write permission.
 package devmem

@@ -11,7 +11,7 @@ import (
 	"periph.io/x/host/v3/pmem"
 )
 
-// The TIS window: five localities of 4 KiB from 0xFED40000. Nothing else is ever mapped.
+// The TIS window: five localities of 4 KiB from 0xFED40000, the only read-write mapping.
 const (
 	Base = 0xFED40000
 	Size = 0x5000

@@ -422,10 +422,13 @@ func (c *checker) checkConfidence(pairs []pinPair) {
 	slices.Sort(bp)
 	c.add(Info, CodeLowConfidence, mp, bp,
 		"check these pins with a meter (continuity to the chip or to the board's ground and 3.3 V) before powering up",
-		"the wired pins rest on fewer than two independent sources: %s", confidenceList(mp, bp))
+		"the wired pins rest on fewer than two independent sources: %s", joinPins(mp, bp))
 }
 
-func confidenceList(mp, bp []int) string {
+// PinList names the pins of the finding as text: "module 1, 3; board 2", "" when it names none.
+func (f Finding) PinList() string { return joinPins(f.ModulePins, f.BoardPins) }
+
+func joinPins(mp, bp []int) string {
 	var parts []string
 	if len(mp) > 0 {
 		parts = append(parts, "module "+joinInts(mp))

@@ -107,24 +107,13 @@ func plural(n int, word string) string {
 func FindingText(f Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s [%s] %s\n", strings.ToUpper(f.Severity.String()), f.Code, f.Message)
-	if pins := pinsText(f); pins != "" {
+	if pins := f.PinList(); pins != "" {
 		fmt.Fprintf(&b, "    pins: %s\n", pins)
 	}
 	if f.Fix != "" {
 		fmt.Fprintf(&b, "    fix:  %s\n", f.Fix)
 	}
 	return b.String()
-}
-
-func pinsText(f Finding) string {
-	var parts []string
-	if len(f.ModulePins) > 0 {
-		parts = append(parts, "module "+joinInts(f.ModulePins))
-	}
-	if len(f.BoardPins) > 0 {
-		parts = append(parts, "board "+joinInts(f.BoardPins))
-	}
-	return strings.Join(parts, "; ")
 }
 
 // WriteText writes the plain-text table and findings.
@@ -176,7 +165,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	for _, f := range r.Findings {
 		fmt.Fprintf(&b, "- **%s** `%s`: %s", f.Severity, f.Code, mdEscape(f.Message))
-		if pins := pinsText(f); pins != "" {
+		if pins := f.PinList(); pins != "" {
 			fmt.Fprintf(&b, " (pins: %s)", pins)
 		}
 		if f.Fix != "" {

@@ -304,7 +304,7 @@ func (r *Report) panelLines() []panelLine {
 			ls = append(ls, panelLine{text: l, attrs: attrs})
 			head = false
 		}
-		if pins := pinsText(f); pins != "" {
+		if pins := f.PinList(); pins != "" {
 			ls = append(ls, panelLine{text: "pins: " + pins, indent: 16, attrs: ` fill="#444"`})
 		}
 		if f.Fix != "" {

@@ -265,7 +265,7 @@ func (m *wiringModel) checksText(width int) string {
 			tag = m.st.Info.Render(sev)
 		}
 		b = append(b, tag+" "+m.st.Dim.Render("["+f.Code+"]")+" "+f.Message)
-		if pins := findingPins(f); pins != "" {
+		if pins := f.PinList(); pins != "" {
 			b = append(b, indent(wrap.Render("pins: "+pins), "    "))
 		}
 		if f.Fix != "" {
@@ -273,25 +273,6 @@ func (m *wiringModel) checksText(width int) string {
 		}
 	}
 	return lipgloss.NewStyle().Width(width).Render(strings.Join(b, "\n"))
-}
-
-func findingPins(f pinmap.Finding) string {
-	var parts []string
-	if len(f.ModulePins) > 0 {
-		parts = append(parts, "module "+joinInts(f.ModulePins))
-	}
-	if len(f.BoardPins) > 0 {
-		parts = append(parts, "board "+joinInts(f.BoardPins))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func joinInts(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = fmt.Sprint(n)
-	}
-	return strings.Join(s, ", ")
 }
 
 func indent(s, prefix string) string {

@@ -307,12 +307,10 @@ func (c *decodeCmd) runDiagnose(src decode.Source) error {
 		return usageErrorf("%v", err)
 	}
 	if c.json {
-		enc := json.NewEncoder(c.e.stdout)
-		enc.SetIndent("", "  ")
 		if d.Findings == nil {
 			d.Findings = []decode.Finding{}
 		}
-		if err := enc.Encode(d); err != nil {
+		if err := writeJSON(c.e.stdout, d); err != nil {
 			return benchErrorf("decode: writing output: %v", err)
 		}
 	} else {

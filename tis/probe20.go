@@ -50,8 +50,10 @@ func (p *prober) startup20() (bool, error) {
 		p.r.Notes = append(p.r.Notes, "the TPM has not been started (TPM_RC_INITIALIZE) and --startup never forbids sending TPM2_Startup")
 		return false, nil
 	}
+	// Linux's tpm2_auto_startup: the failed self-test is logged, then tpm2_startup says what
+	// it does. (Only the 3.x TPM 1.2 driver says "Issuing TPM_STARTUP".)
 	p.logf("A TPM error (%d) occurred attempting the self test", rsp.Code)
-	p.logf("Issuing TPM_STARTUP")
+	p.logf("starting up the TPM manually")
 	if ok, err := p.issueStartup20(s); !ok || err != nil {
 		return ok, err
 	}
@@ -71,6 +73,7 @@ func (p *prober) issueStartup20(s *StartupReport) (bool, error) {
 	case errors.Is(rc, tpm.RC2Initialize):
 		s.AlreadyStarted, s.Started = true, true
 	default:
+		p.logf("A TPM error (%d) occurred attempting to start the TPM", rsp.Code)
 		return false, failedTPM("TPM2_Startup(SU_CLEAR)", rc)
 	}
 	return true, nil

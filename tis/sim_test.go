@@ -132,6 +132,7 @@ func TestProbeDefaultScenario(t *testing.T) {
 
 // TestProbeTPM20 probes the TPM 2.0 bench: detected as 2.0 although INTERFACE_ID reads all
 // ones (TIS 1.3), started with TPM2_Startup after TPM_RC_INITIALIZE, fixed properties read.
+// The log is in the words of Linux's tpm2_auto_startup, not the 3.x TPM 1.2 driver's.
 func TestProbeTPM20(t *testing.T) {
 	b := tpm20Bench(t)
 	conn, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{})
@@ -151,13 +152,17 @@ func TestProbeTPM20(t *testing.T) {
 	if len(rep.Errors) != 0 || rep.NVIndices == nil || len(rep.NVIndices) != 0 {
 		t.Errorf("command errors %q, NV indices %v; want none of either, the list read", rep.Errors, rep.NVIndices)
 	}
-	wantLog := []string{"2.0 TPM (device-id 0x1A, rev-id 16)", "A TPM error (256) occurred attempting the self test", "Issuing TPM_STARTUP"}
+	wantLog := []string{"2.0 TPM (device-id 0x1A, rev-id 16)", "A TPM error (256) occurred attempting the self test", "starting up the TPM manually"}
 	if strings.Join(rep.Log, "\n") != strings.Join(wantLog, "\n") {
 		t.Errorf("log %q, want %q", rep.Log, wantLog)
 	}
-	var text bytes.Buffer
+	var text, js bytes.Buffer
 	rep.WriteText(&text)
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
 	golden(t, "tpm20.txt", text.Bytes())
+	golden(t, "tpm20.json", js.Bytes())
 
 	// A second probe finds it started: the fact is reported, nothing fails.
 	conn, rep, err = tis.Probe(context.Background(), b.Host, tis.Options{Startup: tis.StartupAlways})

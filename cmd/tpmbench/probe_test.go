@@ -16,18 +16,45 @@ func TestProbeDefault(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s\nstdout %s", code, errOut, out)
 	}
-	at := -1
-	for _, want := range []string{"1.2 TPM (device-id 0xB, rev-id 16)", "Issuing TPM_STARTUP", "TPM is disabled/deactivated (0x7)"} {
-		i := strings.Index(out, want)
-		if i <= at {
-			t.Fatalf("%q missing or out of order in:\n%s", want, out)
-		}
-		at = i
-	}
 	for _, want := range []string{"Infineon", "SLB9635", "enabled:          no", "simulated bus time:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestProbeKernelLines: each family logs in its kernel's words and order: the 3.x TPM 1.2
+// driver of the reference write-up, and the TPM 2.0 auto-startup of a current kernel.
+func TestProbeKernelLines(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		want   []string
+		absent string
+	}{
+		{"TPM 1.2 reference bench", []string{"probe"},
+			[]string{"1.2 TPM (device-id 0xB, rev-id 16)", "Issuing TPM_STARTUP", "TPM is disabled/deactivated (0x7)"}, "starting up the TPM manually"},
+		{"TPM 2.0 bench", []string{"probe", "--sim", "apu2-tpm1a-tpm20"},
+			[]string{"2.0 TPM (device-id 0x1A, rev-id 16)", "A TPM error (256) occurred attempting the self test", "starting up the TPM manually"}, "Issuing TPM_STARTUP"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCmd(t, tt.args...)
+			if code != exitOK {
+				t.Fatalf("exit %d, stderr %s\nstdout %s", code, errOut, out)
+			}
+			at := -1
+			for _, want := range tt.want {
+				i := strings.Index(out, "tpm_tis: "+want+"\n")
+				if i <= at {
+					t.Fatalf("%q missing or out of order in:\n%s", want, out)
+				}
+				at = i
+			}
+			if strings.Contains(out, tt.absent) {
+				t.Errorf("log has the other family's line %q:\n%s", tt.absent, out)
+			}
+		})
 	}
 }
 

@@ -107,7 +107,9 @@ func (p Prop) String() string {
 
 // GetCapabilityRequest is the parameter part of a TPM_GetCapability request.
 type GetCapabilityRequest struct {
-	Cap    Cap
+	// Cap is the capability area asked for (capArea).
+	Cap Cap
+	// SubCap is the sub-capability bytes; their length is sent as subCapSize (subCap).
 	SubCap []byte
 }
 

@@ -55,8 +55,11 @@ func (t Tag) Is20() bool { return t&0x8000 != 0 }
 // the header. Code is the TPM 1.2 ordinal or the TPM 2.0 command code; use
 // Ordinal or CommandCode for the typed value.
 type Command struct {
-	Tag    Tag
-	Code   uint32
+	// Tag is the request tag: TPM_TAG_RQU_* (TPM 1.2) or TPM_ST_* (TPM 2.0).
+	Tag Tag
+	// Code is the ordinal (TPM 1.2) or commandCode (TPM 2.0).
+	Code uint32
+	// Params is the bytes after the 10-byte header.
 	Params []byte
 }
 
@@ -81,8 +84,11 @@ func (c Command) String() string {
 // Response is a parsed response: header fields and the bytes after the
 // header.
 type Response struct {
-	Tag    Tag
-	Code   uint32
+	// Tag is the response tag: TPM_TAG_RSP_* (TPM 1.2) or TPM_ST_* (TPM 2.0).
+	Tag Tag
+	// Code is the returnCode (TPM 1.2) or responseCode (TPM 2.0); 0 is success.
+	Code uint32
+	// Params is the bytes after the 10-byte header.
 	Params []byte
 }
 

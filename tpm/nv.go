@@ -59,9 +59,9 @@ const LocalityAll uint8 = 0x1F
 
 // PCRInfoShort is TPM_PCR_INFO_SHORT.
 type PCRInfoShort struct {
-	Select            []byte // PCR bit map, usually 3 bytes
-	LocalityAtRelease uint8
-	DigestAtRelease   [20]byte
+	Select            []byte   // PCR bit map, usually 3 bytes
+	LocalityAtRelease uint8    // localities allowed, bit n = locality n; LocalityAll is all
+	DigestAtRelease   [20]byte // SHA-1 composite digest the selected PCRs must match
 }
 
 func (p PCRInfoShort) marshal(b []byte) []byte {
@@ -95,14 +95,22 @@ func (p PCRInfoShort) PCRs() []int {
 // (answer to GetCapability(TPM_CAP_NV_INDEX) and first parameter of
 // TPM_NV_DefineSpace).
 type NVDataPublic struct {
-	Index        uint32
-	PCRInfoRead  PCRInfoShort
+	// Index is the NV index of the area (TPM_NV_DATA_PUBLIC.nvIndex).
+	Index uint32
+	// PCRInfoRead is the PCR and locality condition for reading (TPM_NV_DATA_PUBLIC.pcrInfoRead).
+	PCRInfoRead PCRInfoShort
+	// PCRInfoWrite is the PCR and locality condition for writing (TPM_NV_DATA_PUBLIC.pcrInfoWrite).
 	PCRInfoWrite PCRInfoShort
-	Permission   NVPermission
-	ReadSTClear  bool
+	// Permission is the attribute bits of the area (TPM_NV_DATA_PUBLIC.permission, TPM_NV_ATTRIBUTES.attributes).
+	Permission NVPermission
+	// ReadSTClear is TRUE when reads are locked until the next TPM_Startup(ST_CLEAR) (TPM_NV_DATA_PUBLIC.bReadSTClear).
+	ReadSTClear bool
+	// WriteSTClear is TRUE when writes are locked until the next TPM_Startup(ST_CLEAR) (TPM_NV_DATA_PUBLIC.bWriteSTClear).
 	WriteSTClear bool
-	WriteDefine  bool
-	DataSize     uint32
+	// WriteDefine is TRUE once a size-0 write has locked the area permanently (TPM_NV_DATA_PUBLIC.bWriteDefine).
+	WriteDefine bool
+	// DataSize is the size of the area in bytes (TPM_NV_DATA_PUBLIC.dataSize).
+	DataSize uint32
 }
 
 // NewNVDataPublic returns the description tpm-tools builds for an area

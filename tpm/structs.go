@@ -16,6 +16,10 @@ const (
 
 // Version is TPM_VERSION: major.minor.revMajor.revMinor.
 type Version struct {
+	// Major and Minor are the specification version (1.2 in
+	// TPM_CAP_VERSION_INFO; TPM_CAP_VERSION reports 1.1); RevMajor and
+	// RevMinor are the vendor's firmware revision (TPM_VERSION.major, minor,
+	// revMajor, revMinor).
 	Major, Minor, RevMajor, RevMinor uint8
 }
 
@@ -38,10 +42,16 @@ func (v *Version) Unmarshal(b []byte) error {
 // VersionInfo is TPM_CAP_VERSION_INFO, the answer to
 // GetCapability(TPM_CAP_VERSION_VAL). All its integers are big-endian.
 type VersionInfo struct {
-	Version        Version
-	SpecLevel      uint16
-	ErrataRev      uint8
-	VendorID       [4]byte
+	// Version is the chip version, e.g. 1.2.3.17 (TPM_CAP_VERSION_INFO.version).
+	Version Version
+	// SpecLevel is the level of the specification, e.g. 2 (TPM_CAP_VERSION_INFO.specLevel).
+	SpecLevel uint16
+	// ErrataRev is the errata revision of the specification (TPM_CAP_VERSION_INFO.errataRev).
+	ErrataRev uint8
+	// VendorID is the TCG vendor ID in ASCII, e.g. "IFX\x00" (TPM_CAP_VERSION_INFO.tpmVendorID).
+	VendorID [4]byte
+	// VendorSpecific is the vendor's data; its length is sent as vendorSpecificSize
+	// (TPM_CAP_VERSION_INFO.vendorSpecific).
 	VendorSpecific []byte
 }
 
@@ -91,33 +101,55 @@ type flagField struct {
 
 // Flag is one named BOOL of a flag structure, for reports.
 type Flag struct {
-	Name  string
+	// Name is the flag's specification name, e.g. "nvLocked".
+	Name string
+	// Value is the flag's state.
 	Value bool
 }
 
 // PermanentFlags is TPM_PERMANENT_FLAGS (tag 0x001F, 20 BOOLs), the answer to
 // GetCapability(TPM_CAP_FLAG, TPM_CAP_FLAG_PERMANENT).
 type PermanentFlags struct {
-	Disable                      bool
-	Ownership                    bool
-	Deactivated                  bool
-	ReadPubek                    bool
-	DisableOwnerClear            bool
-	AllowMaintenance             bool
+	// Disable is TRUE while the TPM is disabled (disable).
+	Disable bool
+	// Ownership is TRUE while TPM_TakeOwnership may install an owner (ownership).
+	Ownership bool
+	// Deactivated is the permanent deactivated state, copied to TPM_STCLEAR_FLAGS at startup (deactivated).
+	Deactivated bool
+	// ReadPubek is TRUE while TPM_ReadPubek may read the PUBEK without owner authorization (readPubek).
+	ReadPubek bool
+	// DisableOwnerClear is TRUE when TPM_OwnerClear is disabled (disableOwnerClear).
+	DisableOwnerClear bool
+	// AllowMaintenance is TRUE while the owner may create a maintenance archive (allowMaintenance).
+	AllowMaintenance bool
+	// PhysicalPresenceLifetimeLock is TRUE once the two physical-presence enables are fixed for life (physicalPresenceLifetimeLock).
 	PhysicalPresenceLifetimeLock bool
-	PhysicalPresenceHWEnable     bool
-	PhysicalPresenceCMDEnable    bool
-	CEKPUsed                     bool
-	TPMPost                      bool
-	TPMPostLock                  bool
-	FIPS                         bool
-	Operator                     bool
-	EnableRevokeEK               bool
-	NVLocked                     bool
-	ReadSRKPub                   bool
-	TPMEstablished               bool
-	MaintenanceDone              bool
-	DisableFullDALogicInfo       bool
+	// PhysicalPresenceHWEnable is TRUE when the hardware physical-presence signal is enabled (physicalPresenceHWEnable).
+	PhysicalPresenceHWEnable bool
+	// PhysicalPresenceCMDEnable is TRUE when TSC_PhysicalPresence may assert physical presence (physicalPresenceCMDEnable).
+	PhysicalPresenceCMDEnable bool
+	// CEKPUsed is TRUE when the endorsement key was made by TPM_CreateEndorsementKeyPair (CEKPUsed).
+	CEKPUsed bool
+	// TPMPost is TRUE when TPM_ContinueSelfTest after startup runs the full self-test (TPMpost).
+	TPMPost bool
+	// TPMPostLock is TRUE when TPMpost is locked against change; deprecated in TPM 1.2 (TPMpostLock).
+	TPMPostLock bool
+	// FIPS is TRUE when the TPM operates in FIPS mode (FIPS).
+	FIPS bool
+	// Operator is TRUE when an operator authorization value is set (operator).
+	Operator bool
+	// EnableRevokeEK is TRUE when TPM_RevokeTrust is enabled (enableRevokeEK).
+	EnableRevokeEK bool
+	// NVLocked is TRUE once NV authorization checks are enforced, set by defining TPM_NV_INDEX_LOCK (nvLocked).
+	NVLocked bool
+	// ReadSRKPub is TRUE when TPM_GetPubKey returns the SRK public key (readSRKPub).
+	ReadSRKPub bool
+	// TPMEstablished is TRUE once TPM_HASH_START has run; TSC_ResetEstablishmentBit clears it (tpmEstablished).
+	TPMEstablished bool
+	// MaintenanceDone is TRUE once a maintenance archive exists for the current SRK (maintenanceDone).
+	MaintenanceDone bool
+	// DisableFullDALogicInfo is TRUE when GetCapability returns TPM_DA_INFO_LIMITED, not TPM_DA_INFO (disableFullDALogicInfo).
+	DisableFullDALogicInfo bool
 }
 
 func (f *PermanentFlags) fields() []flagField {
@@ -154,11 +186,16 @@ func (f PermanentFlags) Flags() []Flag { return listFlags(f.fields()) }
 // STClearFlags is TPM_STCLEAR_FLAGS (tag 0x0020, 5 BOOLs), the answer to
 // GetCapability(TPM_CAP_FLAG, TPM_CAP_FLAG_VOLATILE).
 type STClearFlags struct {
-	Deactivated          bool
-	DisableForceClear    bool
-	PhysicalPresence     bool
+	// Deactivated is TRUE while the TPM is deactivated until the next startup (deactivated).
+	Deactivated bool
+	// DisableForceClear is TRUE when TPM_ForceClear is disabled until the next startup (disableForceClear).
+	DisableForceClear bool
+	// PhysicalPresence is TRUE while physical presence is asserted by TSC_PhysicalPresence (physicalPresence).
+	PhysicalPresence bool
+	// PhysicalPresenceLock is TRUE when physicalPresence may not change until the next startup (physicalPresenceLock).
 	PhysicalPresenceLock bool
-	GlobalLock           bool
+	// GlobalLock is TRUE after a write to NV index 0, locking GLOBALLOCK areas until the next startup (bGlobalLock).
+	GlobalLock bool
 }
 
 func (f *STClearFlags) fields() []flagField {
@@ -218,6 +255,7 @@ func listFlags(fs []flagField) []Flag {
 // Timeouts is the answer to GetCapability(TPM_CAP_PROPERTY,
 // TPM_CAP_PROP_TIS_TIMEOUT): the TIS timeouts A..D in microseconds.
 type Timeouts struct {
+	// A, B, C and D are TIS TIMEOUT_A..TIMEOUT_D in microseconds, in wire order.
 	A, B, C, D uint32
 }
 
@@ -239,6 +277,7 @@ func (t *Timeouts) Unmarshal(b []byte) error {
 // TPM_CAP_PROP_DURATION): the short, medium and long command durations in
 // microseconds.
 type Durations struct {
+	// Short, Medium and Long are the command duration classes in microseconds, in wire order.
 	Short, Medium, Long uint32
 }
 

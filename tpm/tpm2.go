@@ -230,9 +230,12 @@ func Sized2(b []byte) []byte { return append(put16(nil, uint16(len(b))), b...) }
 
 // GetCapabilityRequest2 is the parameter part of TPM2_GetCapability.
 type GetCapabilityRequest2 struct {
+	// Capability is the group of values asked for (capability).
 	Capability Cap2
-	Property   uint32
-	Count      uint32
+	// Property is the first property of the group to return (property).
+	Property uint32
+	// Count is the most properties to return (propertyCount).
+	Count uint32
 }
 
 // ParseGetCapabilityRequest2 decodes the parameters of TPM2_GetCapability.
@@ -244,14 +247,18 @@ func ParseGetCapabilityRequest2(params []byte) (GetCapabilityRequest2, error) {
 
 // TaggedProperty is TPMS_TAGGED_PROPERTY.
 type TaggedProperty struct {
+	// Property is the TPM_PT identifier (TPMS_TAGGED_PROPERTY.property).
 	Property PT
-	Value    uint32
+	// Value is the property's value (TPMS_TAGGED_PROPERTY.value).
+	Value uint32
 }
 
 // CapabilityData2 is the answer to TPM2_GetCapability(TPM_CAP_TPM_PROPERTIES):
 // moreData and a TPML_TAGGED_TPM_PROPERTY.
 type CapabilityData2 struct {
-	MoreData   bool
+	// MoreData is TRUE when the TPM has more properties than it returned (moreData).
+	MoreData bool
+	// Properties is the list of tagged properties in wire order (TPML_TAGGED_TPM_PROPERTY.tpmProperty).
 	Properties []TaggedProperty
 }
 
@@ -316,7 +323,9 @@ func ParseGetCapability2(r Response) (CapabilityData2, error) {
 
 // PCRSelection is TPMS_PCR_SELECTION: a hash bank and a PCR bit map.
 type PCRSelection struct {
-	Hash   Alg
+	// Hash is the hash algorithm of the PCR bank (TPMS_PCR_SELECTION.hash).
+	Hash Alg
+	// Select is the PCR bit map, bit n of byte i selecting PCR 8i+n (TPMS_PCR_SELECTION.pcrSelect).
 	Select []byte
 }
 
@@ -380,9 +389,12 @@ func ParsePCRReadRequest2(params []byte) ([]PCRSelection, error) {
 
 // PCRRead2Result is the answer to TPM2_PCR_Read.
 type PCRRead2Result struct {
+	// UpdateCounter is the TPM's PCR update counter (pcrUpdateCounter).
 	UpdateCounter uint32
-	Selections    []PCRSelection
-	Digests       [][]byte
+	// Selections names the PCRs whose values are returned (pcrSelectionOut).
+	Selections []PCRSelection
+	// Digests is the PCR values in the order of Selections (pcrValues, a TPML_DIGEST).
+	Digests [][]byte
 }
 
 // Marshal encodes the response parameters.

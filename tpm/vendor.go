@@ -5,9 +5,9 @@ import "fmt"
 // Device names a TIS device from its DID_VID register (device ID in bits
 // 31:16, vendor ID in bits 15:0).
 type Device struct {
-	DIDVID      uint32
-	VendorID    uint16
-	DeviceID    uint16
+	DIDVID      uint32 // the DID_VID register value
+	VendorID    uint16 // TIS vendor ID, bits 15:0 of DID_VID
+	DeviceID    uint16 // device ID, bits 31:16 of DID_VID
 	VendorShort string // e.g. "IFX"; empty when the vendor is unknown
 	VendorName  string // e.g. "Infineon"
 	DeviceName  string // e.g. "SLB9635 TT 1.2"; empty when the device is unknown

@@ -24,11 +24,11 @@ const (
 
 // Line is one message of a trace.
 type Line struct {
-	Kind    Kind
+	Kind    Kind   // direction: command, response or control-socket message
 	Line    int    // line number in the file
 	Name    string // the label between direction and bytes
 	Section string // the last "### " heading before the line, if any
-	Msg     []byte
+	Msg     []byte // the message bytes
 }
 
 var hexByte = regexp.MustCompile(`^[0-9A-Fa-f]{2}$`)
@@ -87,7 +87,7 @@ func Parse(r io.Reader, name string) ([]Line, error) {
 type Exchange struct {
 	Name string // the command's label, e.g. "TPM_GetCapability(NV_LIST)"
 	Line int    // line number of the command
-	Cmd  []byte
+	Cmd  []byte // the command bytes
 	Rsp  []byte // nil when the trace ends before the response
 }
 

@@ -194,6 +194,8 @@ func (c *checker) checkPair(w Wire, mp, bp boards.Pin) {
 		return
 	case isRail3V3(mp.Signal) && isRail3V3(bp.Signal):
 		return // standby/main mixing is reported by checkPower
+	case isStrap(mp.Signal, bp.Signal):
+		return // a sideband input tied to a fixed level: checkSideband reports it
 	case mp.Signal == boards.NC || bp.Signal == boards.NC:
 		c.add(Warning, CodeSignalMismatch, m, b, "remove the wire",
 			"%s joins module %s to board %s: one end is not connected, so the wire does nothing", where(w), mp.Name(), bp.Name())
@@ -223,6 +225,58 @@ func carried(pairs []pinPair, s boards.Signal) bool {
 	return slices.ContainsFunc(pairs, func(p pinPair) bool { return p.matched() && p.mp.Signal == s })
 }
 
+// elsewhere returns the wires that take a module pin of signal s to a board pin of another
+// signal: what the wiring does with s when it is not carried.
+func elsewhere(pairs []pinPair, s boards.Signal) []pinPair {
+	var off []pinPair
+	for _, p := range pairs {
+		if p.mp.Signal == s && !p.matched() {
+			off = append(off, p)
+		}
+	}
+	return off
+}
+
+// goesTo names where misrouted wires end: "module pin 18 goes to board pin 14 (CLK48)".
+func goesTo(off []pinPair) string {
+	parts := make([]string, len(off))
+	for i, p := range off {
+		parts[i] = fmt.Sprintf("module pin %d goes to board pin %d (%s)", p.mp.Number, p.bp.Number, p.bp.Name())
+	}
+	return strings.Join(parts, " and ")
+}
+
+// boardPins lists the board ends of wires, for a fix: "board pin 14" or "board pins 14, 20".
+func boardPins(off []pinPair) string {
+	_, b := ends(off)
+	if len(b) == 1 {
+		return fmt.Sprintf("board pin %d", b[0])
+	}
+	return "board pins " + joinInts(b)
+}
+
+// ends returns the module and board pin numbers of wires.
+func ends(off []pinPair) (mpins, bpins []int) {
+	for _, p := range off {
+		mpins = append(mpins, p.mp.Number)
+		bpins = append(bpins, p.bp.Number)
+	}
+	return mpins, bpins
+}
+
+// isStrap reports whether a wire from a module pin of signal mod to a board pin of signal
+// board holds a sideband input at a fixed level on purpose: CLKRUN# to ground (clock
+// always running) or to 3.3 V, LPCPD# to 3.3 V (never powered down).
+func isStrap(mod, board boards.Signal) bool {
+	switch mod {
+	case boards.CLKRUN:
+		return board == boards.GND || isRail3V3(board)
+	case boards.LPCPD:
+		return isRail3V3(board)
+	}
+	return false
+}
+
 var required = []boards.Signal{boards.LCLK, boards.LFRAME, boards.LRESET, boards.LAD0, boards.LAD1, boards.LAD2, boards.LAD3}
 
 func (c *checker) checkRequired(pairs []pinPair) {
@@ -232,6 +286,7 @@ func (c *checker) checkRequired(pairs []pinPair) {
 		}
 		mp := c.s.Module.PinsWith(s)
 		bp, ok := usable(c.s.Header, s, 0)
+		off := elsewhere(pairs, s)
 		switch {
 		case len(mp) == 0:
 			c.add(Error, CodeMissingSignal, nil, c.s.Header.PinsWith(s), "use a module that has it",
@@ -239,6 +294,10 @@ func (c *checker) checkRequired(pairs []pinPair) {
 		case !ok:
 			c.add(Error, CodeMissingSignal, mp, nil, "this module cannot work on this header",
 				"header %s has no %s: the TPM needs it", c.s.Header.ID, s)
+		case len(off) > 0:
+			m, _ := ends(off)
+			c.add(Error, CodeMissingSignal, m, []int{bp.Number}, fmt.Sprintf("move the wire from %s to board pin %d", boardPins(off), bp.Number),
+				"%s does not reach the board's %s (board pin %d): %s; the TPM needs it", s, s, bp.Number, goesTo(off))
 		default:
 			c.add(Error, CodeMissingSignal, mp, []int{bp.Number}, fmt.Sprintf("add a wire from module pin %d to board pin %d", mp[0], bp.Number),
 				"%s is not wired: the TPM needs it", s)
@@ -323,29 +382,91 @@ func (c *checker) checkGround(pairs []pinPair) {
 }
 
 func (c *checker) checkSideband(pairs []pinPair) {
-	if mp := c.s.Module.PinsWith(boards.SERIRQ); len(mp) > 0 && !carried(pairs, boards.SERIRQ) {
-		if bp, ok := usable(c.s.Header, boards.SERIRQ, 0); ok {
-			c.add(Warning, CodeNoSerirq, mp, []int{bp.Number}, fmt.Sprintf("add a wire from module pin %d to board pin %d, or probe with polling", mp[0], bp.Number),
-				"SERIRQ is not wired: the TPM can only be polled (Linux: tpm_tis interrupts=0)")
-		} else {
-			c.add(Warning, CodeNoSerirq, mp, nil, "nothing to wire: poll the TPM (tpmbench probe polls; Linux: tpm_tis force=1 interrupts=0)",
-				"the header has no SERIRQ: the TPM can only be polled")
+	c.checkSerirq(pairs)
+	c.checkLPCPD(pairs)
+	c.checkCLKRUN(pairs)
+}
+
+func (c *checker) checkSerirq(pairs []pinPair) {
+	mp := c.s.Module.PinsWith(boards.SERIRQ)
+	if len(mp) == 0 || carried(pairs, boards.SERIRQ) {
+		return
+	}
+	bp, ok := usable(c.s.Header, boards.SERIRQ, 0)
+	off := elsewhere(pairs, boards.SERIRQ)
+	switch {
+	case !ok:
+		c.add(Warning, CodeNoSerirq, mp, nil, "nothing to wire: poll the TPM (tpmbench probe polls; Linux: tpm_tis force=1 interrupts=0)",
+			"the header has no SERIRQ: the TPM can only be polled")
+	case len(off) > 0:
+		m, _ := ends(off)
+		c.add(Warning, CodeNoSerirq, m, []int{bp.Number}, fmt.Sprintf("move the wire from %s to board pin %d, or remove it and probe with polling", boardPins(off), bp.Number),
+			"SERIRQ does not reach the board's SERIRQ (board pin %d): %s; until it does the TPM can only be polled (Linux: tpm_tis interrupts=0)", bp.Number, goesTo(off))
+	default:
+		c.add(Warning, CodeNoSerirq, mp, []int{bp.Number}, fmt.Sprintf("add a wire from module pin %d to board pin %d, or probe with polling", mp[0], bp.Number),
+			"SERIRQ is not wired: the TPM can only be polled (Linux: tpm_tis interrupts=0)")
+	}
+}
+
+// checkLPCPD looks at what the wiring does with the module's power-down input: carried,
+// held high by a wire to 3.3 V, sent to some other board pin, or left open.
+func (c *checker) checkLPCPD(pairs []pinPair) {
+	mp := c.s.Module.PinsWith(boards.LPCPD)
+	if len(mp) == 0 || carried(pairs, boards.LPCPD) {
+		return
+	}
+	meter := fmt.Sprintf("with the module unpowered, check with a meter whether pin %d is pulled to 3.3 V on the module; if it floats, tie it to +3V3 through 10 kΩ", mp[0])
+	off := elsewhere(pairs, boards.LPCPD)
+	if i := slices.IndexFunc(off, func(p pinPair) bool { return isStrap(p.mp.Signal, p.bp.Signal) }); i >= 0 {
+		p := off[i]
+		c.add(Info, CodeNoLPCPD, []int{p.mp.Number}, []int{p.bp.Number},
+			"a 10 kΩ resistor in that wire holds the pin just as well and limits the current should the pin not be what the pinout says",
+			"LPCPD# (module pin %d) is tied to board pin %d (%s): held inactive, so the TPM never powers down", p.mp.Number, p.bp.Number, p.bp.Name())
+		return
+	}
+	if len(off) > 0 {
+		m, b := ends(off)
+		c.add(Warning, CodeNoLPCPD, m, b, fmt.Sprintf("take the wire off %s; then %s", boardPins(off), meter),
+			"LPCPD# (LPC power-down, active low) does not reach an LPCPD# line: %s, so that pin decides whether the TPM powers down", goesTo(off))
+		return
+	}
+	what := "LPCPD# is not on the header"
+	if c.s.Header.Has(boards.LPCPD) {
+		what = "LPCPD# is not wired"
+	}
+	c.add(Warning, CodeNoLPCPD, mp, nil, meter,
+		"%s: module pin %d (LPC power-down, active low) stays open; if it floats low the TPM stays powered down", what, mp[0])
+}
+
+// checkCLKRUN looks at what the wiring does with the module's clock-run pin: carried, tied
+// to ground or 3.3 V, sent to some other board pin, or left open.
+func (c *checker) checkCLKRUN(pairs []pinPair) {
+	mp := c.s.Module.PinsWith(boards.CLKRUN)
+	if len(mp) == 0 || carried(pairs, boards.CLKRUN) {
+		return
+	}
+	open := fmt.Sprintf("leave module pin %d open, or tie it to GND (asserted: clock always running, as some boards do)", mp[0])
+	off := elsewhere(pairs, boards.CLKRUN)
+	for _, p := range off {
+		switch {
+		case p.bp.Signal == boards.GND:
+			c.add(Info, CodeNoCLKRUN, []int{p.mp.Number}, []int{p.bp.Number}, "",
+				"CLKRUN# (module pin %d) is tied to ground at board pin %d: held asserted, which asks for an LPC clock that always runs, as boards that ground this position do [inferred]", p.mp.Number, p.bp.Number)
+			return
+		case isRail3V3(p.bp.Signal):
+			c.add(Warning, CodeNoCLKRUN, []int{p.mp.Number}, []int{p.bp.Number}, "put a 10 kΩ resistor in that wire, or tie the pin to GND instead",
+				"CLKRUN# (module pin %d) is tied straight to board pin %d (%s): it is open-drain, so whenever the module pulls it low the wire shorts the 3.3 V rail", p.mp.Number, p.bp.Number, p.bp.Name())
+			return
 		}
 	}
-	if mp := c.s.Module.PinsWith(boards.LPCPD); len(mp) > 0 && !carried(pairs, boards.LPCPD) {
-		what := "LPCPD# is not on the header"
-		if c.s.Header.Has(boards.LPCPD) {
-			what = "LPCPD# is not wired"
-		}
-		c.add(Warning, CodeNoLPCPD, mp, nil,
-			fmt.Sprintf("with the module unpowered, check with a meter whether pin %d is pulled to 3.3 V on the module; if it floats, tie it to +3V3 through 10 kΩ", mp[0]),
-			"%s: module pin %d (LPC power-down, active low) stays open; if it floats low the TPM stays powered down", what, mp[0])
+	if len(off) > 0 {
+		m, b := ends(off)
+		c.add(Info, CodeNoCLKRUN, m, b, fmt.Sprintf("take the wire off %s; then %s", boardPins(off), open),
+			"CLKRUN# does not reach a CLKRUN# line: %s; the module cannot ask the board to keep the LPC clock running; boards without it on the header run the clock all the time [inferred]", goesTo(off))
+		return
 	}
-	if mp := c.s.Module.PinsWith(boards.CLKRUN); len(mp) > 0 && !carried(pairs, boards.CLKRUN) {
-		c.add(Info, CodeNoCLKRUN, mp, nil,
-			fmt.Sprintf("leave module pin %d open, or tie it to GND (asserted: clock always running, as some boards do)", mp[0]),
-			"CLKRUN# is not wired (module pin %d): the module cannot ask the board to keep the LPC clock running; boards without it on the header run the clock all the time [inferred]", mp[0])
-	}
+	c.add(Info, CodeNoCLKRUN, mp, nil, open,
+		"CLKRUN# is not wired (module pin %d): the module cannot ask the board to keep the LPC clock running; boards without it on the header run the clock all the time [inferred]", mp[0])
 }
 
 func (c *checker) checkMechanics() {

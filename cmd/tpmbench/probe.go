@@ -2,10 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -29,6 +27,8 @@ type targetFlags struct {
 	startup      string
 	traceRegs    bool
 	timeoutScale float64
+	faultSpecs   []string       // --fault, as given
+	faults       []lpcsim.Fault // --fault, parsed by options
 }
 
 func (f *targetFlags) add(fs *pflag.FlagSet) {
@@ -40,6 +40,7 @@ func (f *targetFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.startup, "startup", "auto", "when to send TPM_Startup: auto (only if the TPM asks, as Linux), always, never")
 	fs.BoolVar(&f.traceRegs, "trace-regs", false, "log every register access")
 	fs.Float64Var(&f.timeoutScale, "timeout-scale", 1, "multiply every TIS timeout and command duration (slow bridges)")
+	addFaultFlag(fs, &f.faultSpecs)
 }
 
 // options checks the flags and the optional positional scenario argument.
@@ -56,6 +57,14 @@ func (f *targetFlags) options(args []string) (tis.Options, error) {
 	if f.force && !f.mmio {
 		return tis.Options{}, usageErrorf("--force only applies to --mmio")
 	}
+	if f.mmio && len(f.faultSpecs) > 0 {
+		return tis.Options{}, usageErrorf("--fault injects faults into a simulated bench; it makes no sense with --mmio")
+	}
+	faults, err := parseFaults(f.faultSpecs)
+	if err != nil {
+		return tis.Options{}, err
+	}
+	f.faults = faults
 	if f.locality < 0 || f.locality >= tis.Localities {
 		return tis.Options{}, usageErrorf("--locality %d: want 0-4", f.locality)
 	}
@@ -89,7 +98,7 @@ func openTarget(f *targetFlags) (*target, error) {
 		}
 		return &target{bus: w, close: w.Close}, nil
 	}
-	s, err := openSim(f.sim)
+	s, err := openSim(f.sim, f.faults)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +197,8 @@ tells TPM 1.2 from 2.0, sends TPM_Startup when the TPM needs it (--startup), run
 reads PCR 0 (disabled/deactivated), the version, the flags and the NV indices.
 
 By default it probes the simulated reference bench (apu1d + Asus module, SLB9635 in factory
-state). --sim NAME or a scenario file probes another simulated bench; --mmio probes real hardware.
+state). --sim NAME or a scenario file probes another simulated bench (--list names the built-in
+ones), --fault SPEC adds a wiring fault to it (repeatable); --mmio probes real hardware.
 
 Exit status: 0 when a TPM answered and the probe completed (its state, enabled or not, is in the
 report); 1 when no TPM answered or the probe could not complete, with a diagnosis; 2 usage.`,
@@ -221,6 +231,9 @@ report); 1 when no TPM answered or the probe could not complete, with a diagnosi
 					if res.Sim.HostNote != "" {
 						fmt.Fprintf(e.stdout, "note: %s\n", res.Sim.HostNote)
 					}
+					if len(res.Sim.Faults) > 0 {
+						fmt.Fprintf(e.stdout, "injected faults: %s\n", strings.Join(res.Sim.Faults, "; "))
+					}
 				}
 			}
 			if perr != nil {
@@ -247,6 +260,8 @@ type simStats struct {
 	Host     string `json:"host_profile"`
 	// HostNote says what the host-bridge profile does to TPM cycles when that matters.
 	HostNote string `json:"host_note,omitempty"`
+	// Faults are the bench's faults (the scenario's and --fault's) in --fault form.
+	Faults []string `json:"faults,omitempty"`
 }
 
 // BusTime returns the simulated bus time.
@@ -254,7 +269,7 @@ func (s simStats) BusTime() time.Duration { return time.Duration(s.TimePS / 1000
 
 func (s simStats) since(start simStats) simStats {
 	return simStats{Scenario: s.Scenario, Clocks: s.Clocks - start.Clocks, Cycles: s.Cycles - start.Cycles,
-		Aborts: s.Aborts - start.Aborts, TimePS: s.TimePS - start.TimePS, Host: s.Host, HostNote: s.HostNote}
+		Aborts: s.Aborts - start.Aborts, TimePS: s.TimePS - start.TimePS, Host: s.Host, HostNote: s.HostNote, Faults: s.Faults}
 }
 
 // writeJSON prints v as indented JSON, the form of every --json output.
@@ -275,28 +290,15 @@ type simTarget struct {
 }
 
 // openSim builds the bench of a built-in scenario (by name) or of a scenario file (a name
-// ending in .yaml or .yml, or a path).
-func openSim(name string) (*simTarget, error) {
-	var s *scenario.Scenario
-	var err error
-	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator) {
-		var data []byte
-		if data, err = os.ReadFile(name); err != nil {
-			return nil, usageErrorf("scenario: %v", err)
-		}
-		s, err = scenario.Parse(name, data)
-	} else {
-		s, err = scenario.Load(name)
-	}
+// ending in .yaml or .yml, or a path), with extra faults.
+func openSim(name string, faults []lpcsim.Fault) (*simTarget, error) {
+	s, err := loadScenario(name, faults)
 	if err != nil {
-		return nil, usageErrorf("%v", err)
+		return nil, err
 	}
 	b, err := scenario.Build(s)
 	if err != nil {
-		if errors.Is(err, scenario.ErrInvalid) {
-			return nil, usageErrorf("%v", err)
-		}
-		return nil, benchErrorf("%v", err)
+		return nil, buildError(err)
 	}
 	return &simTarget{name: s.Name, bench: b, bus: b.Host}, nil
 }
@@ -305,6 +307,9 @@ func (s *simTarget) stats() simStats {
 	h := s.bench.Host.Stats()
 	prof := s.bench.Host.Profile()
 	st := simStats{Scenario: s.name, Clocks: h.Clocks, Cycles: h.Cycles, Aborts: h.Aborts, TimePS: s.bench.Time(), Host: prof.Name}
+	for _, f := range s.bench.Faults {
+		st.Faults = append(st.Faults, f.String())
+	}
 	if !prof.TPMCycles {
 		st.HostNote = fmt.Sprintf("host profile %s forwards 0xFED40000-0xFED44FFF as plain memory cycles, which a TPM ignores", prof.Name)
 		if prof.Hypothesis {

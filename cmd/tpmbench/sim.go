@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,6 +25,7 @@ type simCmd struct {
 	cycles bool
 	regs   bool
 	list   bool
+	faults []string // --fault specifications
 }
 
 func newSimCmd(e *env) *cobra.Command {
@@ -54,41 +53,20 @@ Exit status 1 when the simulated TPM does not answer (the bench in the scenario 
 	cmd.Flags().BoolVar(&c.cycles, "cycles", false, "print the cycle log (one line per LPC cycle)")
 	cmd.Flags().BoolVar(&c.regs, "regs", false, "print the register-access log (TIS register names)")
 	cmd.Flags().BoolVar(&c.list, "list", false, "list the built-in scenarios and exit")
+	addFaultFlag(cmd.Flags(), &c.faults)
 	return cmd
-}
-
-func (c *simCmd) load(name string) (*scenario.Scenario, error) {
-	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return nil, usageErrorf("sim: %v", err)
-		}
-		s, err := scenario.Parse(name, data)
-		if err != nil {
-			return nil, usageErrorf("%v", err)
-		}
-		return s, nil
-	}
-	s, err := scenario.Load(name)
-	if err != nil {
-		return nil, usageErrorf("%v", err)
-	}
-	return s, nil
 }
 
 func (c *simCmd) run(name string) error {
 	out := c.e.stdout
 	if c.list {
-		all, err := scenario.Builtin()
-		if err != nil {
-			return benchErrorf("%v", err)
-		}
-		for _, s := range all {
-			fmt.Fprintf(out, "%-22s %s\n", s.Name, s.Description)
-		}
-		return nil
+		return listScenarios(out)
 	}
-	s, err := c.load(name)
+	faults, err := parseFaults(c.faults)
+	if err != nil {
+		return err
+	}
+	s, err := loadScenario(name, faults)
 	if err != nil {
 		return err
 	}
@@ -98,10 +76,7 @@ func (c *simCmd) run(name string) error {
 	}
 	bench, err := scenario.BuildWith(s, scenario.Options{Boards: db, Context: c.e.ctx})
 	if err != nil {
-		if errors.Is(err, scenario.ErrInvalid) {
-			return usageErrorf("%v", err)
-		}
-		return benchErrorf("%v", err)
+		return buildError(err)
 	}
 	defer bench.Close() //nolint:errcheck // stopping a swtpm engine; the run's result is what matters
 	c.describe(out, s, bench)

@@ -9,8 +9,11 @@
 // 32-bit reads use atomic.LoadUint32 (one aligned load); writes are plain stores, because an
 // atomic store is a locked bus cycle.
 //
-// Open refuses, and says how to fix it, when a kernel driver owns the TPM, when the process is
-// not root, or when the kernel is locked down. Force skips only the driver check.
+// Open refuses, and says how to fix it, when the process is not root, when the kernel is locked
+// down, when there is no /dev/mem (a container, or a kernel built without CONFIG_DEVMEM), or when
+// a kernel driver owns the TPM. Force skips only the driver check. Both mappings go through the
+// same check and the same open and mmap of the System's /dev/mem, so a failure there is
+// explained the same way for both.
 //
 // Besides the TIS window it maps one page read-only: the Intel TXT public registers at
 // 0xFED30000, for TXT.ERRORCODE and the status registers (OpenTXT). That page has no write

@@ -4,16 +4,17 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"periph.io/x/host/v3/pmem"
 )
 
 // The TIS window: five localities of 4 KiB from 0xFED40000, the only read-write mapping.
 const (
+	// Base is the physical address of locality 0's TIS registers.
 	Base = 0xFED40000
+	// Size covers the five localities, 0xFED40000-0xFED44FFF.
 	Size = 0x5000
 )
 
@@ -22,20 +23,27 @@ var (
 	ErrDriverBound = errors.New("a kernel driver owns the TPM")
 	ErrNotRoot     = errors.New("not root")
 	ErrLockdown    = errors.New("kernel lockdown blocks /dev/mem")
+	ErrNoDevMem    = errors.New("no /dev/mem")
 )
 
 // System names the files Open inspects before mapping, so tests can point them at a fake tree.
 type System struct {
-	SysClassTPM string // /sys/class/tpm: one entry per TPM a driver registered
-	ProcIomem   string // /proc/iomem: resources claimed by drivers
-	Lockdown    string // /sys/kernel/security/lockdown: "[none] integrity confidentiality"
-	EUID        int    // effective user ID
+	// SysClassTPM is /sys/class/tpm: one entry per TPM a driver registered.
+	SysClassTPM string
+	// ProcIomem is /proc/iomem: the resources drivers claimed.
+	ProcIomem string
+	// Lockdown is /sys/kernel/security/lockdown: "[none] integrity confidentiality".
+	Lockdown string
+	// DevMem is /dev/mem, the physical-memory device the windows are mapped from.
+	DevMem string
+	// EUID is the effective user ID.
+	EUID int
 }
 
 // HostSystem is the running machine.
 func HostSystem() System {
 	return System{SysClassTPM: "/sys/class/tpm", ProcIomem: "/proc/iomem",
-		Lockdown: "/sys/kernel/security/lockdown", EUID: os.Geteuid()}
+		Lockdown: "/sys/kernel/security/lockdown", DevMem: "/dev/mem", EUID: os.Geteuid()}
 }
 
 // iomemDrivers are /proc/iomem names that only a TPM driver's own request gives the window.
@@ -47,7 +55,9 @@ var iomemDrivers = []string{"tpm_tis", "tpm_crb"}
 var iomemDevices = []string{"MSFT0101", "PNP0C31", "IFX0102"}
 
 // Check returns nil when mapping the TIS window may proceed, or an error that says what stands
-// in the way and how to fix it. force skips only the driver check.
+// in the way and how to fix it: not root (ErrNotRoot), kernel lockdown (ErrLockdown), no
+// /dev/mem at all (ErrNoDevMem), a driver that owns the TPM (ErrDriverBound). force skips only
+// the driver check.
 func (s System) Check(force bool) error {
 	if s.EUID != 0 {
 		return fmt.Errorf("devmem: %w (euid %d): mapping /dev/mem needs root (CAP_SYS_RAWIO); run with sudo", ErrNotRoot, s.EUID)
@@ -55,6 +65,9 @@ func (s System) Check(force bool) error {
 	if mode, err := lockdownMode(s.Lockdown); err == nil && mode != "none" {
 		return fmt.Errorf("devmem: %w (%s says %q): boot with lockdown=none, or turn off Secure Boot, which enables lockdown on many distributions",
 			ErrLockdown, s.Lockdown, mode)
+	}
+	if _, err := os.Stat(s.DevMem); errors.Is(err, fs.ErrNotExist) {
+		return noDevMem(err)
 	}
 	if force {
 		return nil
@@ -66,6 +79,35 @@ func (s System) Check(force bool) error {
 			"--force skips this check when you know the driver is idle", ErrDriverBound, owner)
 	}
 	return nil
+}
+
+// noDevMem explains a missing physical-memory device; err is what the file system said
+// (it names the path).
+func noDevMem(err error) error {
+	return fmt.Errorf("devmem: %w: %w: a container does not expose it (run on the board itself, or start the container "+
+		"with --privileged and /dev/mem), and a kernel built without CONFIG_DEVMEM has none", ErrNoDevMem, err)
+}
+
+// openError explains why the physical-memory device did not open for mapping what.
+func (s System) openError(what string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return noDevMem(err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("devmem: opening %s for %s: %w (the kernel refused: it needs CAP_SYS_RAWIO, which a container "+
+			"has only with --privileged, and a kernel in lockdown refuses it to root too)", s.DevMem, what, err)
+	}
+	return fmt.Errorf("devmem: opening %s for %s: %w", s.DevMem, what, err)
+}
+
+// mapError explains why mapping what (base, size bytes) from the opened device failed.
+func (s System) mapError(what string, base, size int64, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("devmem: mapping %s %#x-%#x from %s: %w (a kernel built with CONFIG_IO_STRICT_DEVMEM "+
+			"refuses a range a driver claimed, listed in %s: unbind that driver, or boot with iomem=relaxed)",
+			what, base, base+size-1, s.DevMem, err, s.ProcIomem)
+	}
+	return fmt.Errorf("devmem: mapping %s %#x-%#x from %s: %w", what, base, base+size-1, s.DevMem, err)
 }
 
 // lockdownMode returns the selected mode, the bracketed word of the lockdown file.
@@ -114,15 +156,14 @@ func (s System) driverOwner() string {
 	return ""
 }
 
-// Open checks the system, then maps the TIS window read-write from /dev/mem.
+// Open checks the system, then maps the TIS window read-write from the system's /dev/mem.
 func Open(s System, force bool) (*Window, error) {
 	if err := s.Check(force); err != nil {
 		return nil, err
 	}
-	v, err := pmem.Map(Base, Size)
+	b, closer, err := s.mapPhys(Base, Size, true, "the TIS window")
 	if err != nil {
-		return nil, fmt.Errorf("devmem: mapping %#x-%#x from /dev/mem: %w (a kernel with CONFIG_IO_STRICT_DEVMEM refuses ranges a driver claimed: boot with iomem=relaxed)",
-			Base, Base+Size-1, err)
+		return nil, err
 	}
-	return &Window{mem: v.Bytes()[:Size], closer: v}, nil
+	return &Window{mem: b, closer: closer}, nil
 }

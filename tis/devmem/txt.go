@@ -29,18 +29,22 @@ type TXTSpace struct {
 // The slice must be 4-byte aligned and long enough for the registers read.
 func TXTFromBytes(b []byte) *TXTSpace { return &TXTSpace{mem: b} }
 
-// CheckTXT returns nil when reading the TXT space may proceed: the process is root and the
-// kernel is not locked down. A TPM driver does not own TXT space, so the driver check of
+// CheckTXT returns nil when reading the TXT space may proceed: the process is root, the
+// kernel is not locked down and /dev/mem exists (the checks of Check). A TPM driver does not own TXT space, so the driver check of
 // Check does not apply.
 func (s System) CheckTXT() error { return s.Check(true) }
 
-// OpenTXT checks the system, then maps the TXT public configuration page read-only from
-// /dev/mem.
+// OpenTXT checks the system, then maps the TXT public configuration page read-only from the
+// system's /dev/mem.
 func OpenTXT(s System) (*TXTSpace, error) {
 	if err := s.CheckTXT(); err != nil {
 		return nil, err
 	}
-	return mapTXT("/dev/mem")
+	b, closer, err := s.mapPhys(TXTBase, TXTSize, false, "the TXT page")
+	if err != nil {
+		return nil, err
+	}
+	return &TXTSpace{mem: b, closer: closer}, nil
 }
 
 // ErrorCode reads TXT.ERRORCODE (0xFED30030).

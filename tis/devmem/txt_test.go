@@ -89,6 +89,9 @@ func TestCheckTXT(t *testing.T) {
 		{"lockdown", func(t *testing.T) System {
 			return fakeSystem(t, 0, nil, plainIomem, "none [integrity] confidentiality\n")
 		}, ErrLockdown, "lockdown=none"},
+		{"no /dev/mem", func(t *testing.T) System {
+			return withoutDevMem(t, fakeSystem(t, 0, nil, plainIomem, ""))
+		}, ErrNoDevMem, "container"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

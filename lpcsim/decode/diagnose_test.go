@@ -10,6 +10,7 @@ import (
 	"tpmbench/lpcsim/engine/tpm12"
 	"tpmbench/lpcsim/scenario"
 	"tpmbench/tis"
+	"tpmbench/tpm"
 )
 
 // simVCD runs the TIS probe on a built-in scenario (with the TPM 1.2 engine)
@@ -31,6 +32,36 @@ func simVCD(t *testing.T, name string) []byte {
 	b.Host.IOWrite(0x80, 0x98)
 	tis.Probe(context.Background(), b.Host, tis.Options{SkipDetails: true, TimeoutScale: 0.01})
 	b.Idle(8)
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return vcd.Bytes()
+}
+
+// simShortVCD runs the workload of "tpmbench sim" on a built-in scenario
+// (its own engine): DID_VID, RID and ACCESS, then one GetCapability through
+// the FIFO. It is a few hundred clocks with little variety in the LAD
+// nibbles, the case where a diagnosis must not claim more than it saw.
+func simShortVCD(t *testing.T, name string) []byte {
+	t.Helper()
+	s, err := scenario.Load(name)
+	if err != nil {
+		t.Skipf("scenario %s: %v", name, err)
+	}
+	b, err := scenario.BuildWith(s, scenario.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vcd bytes.Buffer
+	v := b.AttachVCD(&vcd)
+	h := b.Host
+	h.Read32(0xF00)
+	h.Read8(0xF04)
+	h.Read8(0x000)
+	if conn, err := tis.Open(context.Background(), h, 0, tis.Family12); err == nil {
+		conn.Send(tpm.GetCapVersionVal())
+		conn.Release()
+	}
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -71,24 +102,49 @@ func codes(d Diagnosis) string {
 func TestDiagnoseSimulatorFaults(t *testing.T) {
 	tests := []struct {
 		scenario string
-		view     string
+		short    bool   // the "tpmbench sim" workload instead of the probe
+		view     string // "" board, moduleView module
 		want     string // findings, as codes(signal)
+		text     string // a part of the first finding's text, when it matters
 	}{
-		{"default", moduleView, ""},
-		{"default", "", ""},
-		{"fault-missing-lclk", moduleView, "no-clock(lclk)"},
-		{"fault-missing-lclk", "", "no-answer()"},
-		{"fault-stuck-high-lad0", "", "stuck(lad0) no-answer()"},
-		{"fault-stuck-low-lframe", "", "stuck(lframe#)"},
-		{"fault-open-lad2", moduleView, "stuck(lad2)"},
-		{"fault-bridge-lad1-lad2", "", "bridged(lad1,lad2)"},
-		{"fault-swap-lad0-lad1", moduleView, "swapped(lad0,lad1)"},
-		{"wiring-lad0-lad3-crossed", moduleView, "swapped(lad0,lad3)"},
-		{"fault-flip-lad3", "", "bit-errors(lad3)"},
-		{"fault-lreset-held", moduleView, "reset-held(lreset#) no-answer()"},
+		{"default", false, moduleView, "", ""},
+		{"default", false, "", "", ""},
+		{"default", true, "", "", ""},
+		{"fault-missing-lclk", false, moduleView, "no-clock(lclk)", "LCLK open"},
+		{"fault-missing-lclk", false, "", "no-answer()", ""},
+		// An unpowered module never drives and its LCLK input never
+		// toggles, exactly like a module with LCLK open: the finding must
+		// name both causes, not one.
+		{"fault-missing-3v3", false, moduleView, "no-clock(lclk)", "LCLK open between the host and here, or, at a module's pins, no clock, +3V3 or ground"},
+		{"fault-missing-3v3", true, moduleView, "no-clock(lclk)", "while LFRAME#, LAD0, LAD1, LAD2 and LAD3 change"},
+		{"fault-missing-3v3", false, "", "no-answer()", ""},
+		{"fault-missing-gnd", false, moduleView, "no-clock(lclk)", "LCLK open between the host and here, or, at a module's pins, no clock, +3V3 or ground"},
+		{"fault-missing-gnd", true, moduleView, "no-clock(lclk)", "the samples cannot tell which"},
+		{"fault-missing-gnd", false, "", "no-answer()", ""},
+		{"fault-stuck-high-lad0", false, "", "stuck(lad0) no-answer()", ""},
+		{"fault-stuck-low-lframe", false, "", "stuck(lframe#)", ""},
+		{"fault-open-lad2", false, moduleView, "stuck(lad2)", ""},
+		{"fault-bridge-lad1-lad2", false, "", "bridged(lad1,lad2)", ""},
+		{"fault-bridge-lad1-lad2", false, moduleView, "bridged(lad1,lad2)", ""},
+		// The short workload never sets LAD3 apart from LAD1 and LAD2:
+		// one undecided group, no invented LAD1/LAD3 or LAD2/LAD3 bridge.
+		{"fault-bridge-lad1-lad2", true, "", "inconclusive(lad1,lad2,lad3)", "LAD1, LAD2 and LAD3 never differed in"},
+		{"fault-bridge-lad1-lad2", true, moduleView, "inconclusive(lad1,lad2,lad3)", "a bridge among them, or too little traffic to tell"},
+		{"fault-swap-lad0-lad1", false, moduleView, "swapped(lad0,lad1)", ""},
+		{"wiring-lad0-lad3-crossed", false, moduleView, "swapped(lad0,lad3)", ""},
+		{"fault-flip-lad3", false, "", "bit-errors(lad3)", ""},
+		// On the short workload the flips land in TPM addresses (0x081B,
+		// 0x8024) and a TAR, which only the address check and the TAR
+		// check together count up to a finding.
+		{"fault-flip-lad3", true, "", "bit-errors(lad3)", ""},
+		{"fault-flip-lad3", true, moduleView, "bit-errors(lad3)", ""},
+		{"fault-lreset-held", false, moduleView, "reset-held(lreset#) no-answer()", ""},
 	}
 	for _, tt := range tests {
 		name := tt.scenario
+		if tt.short {
+			name += "/short"
+		}
 		if tt.view != "" {
 			name += "/module"
 		} else {
@@ -96,12 +152,22 @@ func TestDiagnoseSimulatorFaults(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				d := diagnoseBytes(t, simVCD(t, tt.scenario), tt.view)
+				vcd := simVCD
+				if tt.short {
+					vcd = simShortVCD
+				}
+				d := diagnoseBytes(t, vcd(t, tt.scenario), tt.view)
 				if got := codes(d); got != tt.want {
 					for _, f := range d.Findings {
 						t.Log(f)
 					}
 					t.Errorf("findings %q, want %q", got, tt.want)
+				}
+				if tt.text != "" && (len(d.Findings) == 0 || !strings.Contains(d.Findings[0].Text, tt.text)) {
+					t.Errorf("findings %v, want the first to say %q", d.Findings, tt.text)
+				}
+				if d.OK() != (tt.want == "") {
+					t.Errorf("OK() = %t with findings %q", d.OK(), codes(d))
 				}
 			})
 		})
@@ -154,6 +220,13 @@ func TestDiagnoseHandBuilt(t *testing.T) {
 			b := bit(v, 0) & bit(v, 3)
 			return v&0x6 | b | b<<3
 		}).sr(t, srOptions{}), "bridged(lad0,lad3)"},
+		{"lad2 flips once", busyWave().mapLAD(func(i int, v uint8) uint8 {
+			if i == 11 {
+				return v ^ 4
+			}
+			return v
+		}).sr(t, srOptions{}), "inconclusive(lad2)"},
+		{"lad1 lad2 equal, little traffic", wave{}.idle(4).read(0x0, 0x0, 0x0F1F, 4, 0, 0x99).idle(4).sr(t, srOptions{}), "inconclusive(lad1,lad2)"},
 		{"lad2 flips", busyWave().mapLAD(func(i int, v uint8) uint8 {
 			if i%37 == 11 {
 				return v ^ 4

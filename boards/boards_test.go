@@ -281,6 +281,8 @@ func FuzzParseFile(f *testing.F) {
 	f.Add([]byte("connectors: [{id: x, pins: [{pin: 1}]}]"))
 	f.Add([]byte("boards: [{id: a, connector: b}]\n---\nx: 1"))
 	f.Add([]byte("a: &x [*x]"))
+	f.Add([]byte("connectors: [{id: x, name: X, role: header, bus: isa, confidence: 3S, pins: [{pin: 0}, {pin: one}, {pin: 2, signal: [a]}]}]"))
+	f.Add([]byte("connectors: [{id: y, buss: lpc, geometry: {rows: 2, cols: 1, pitch_mm: 2.54, gender: mail}, pinz: []}]\nboards: [{id: b, name: \"\", famly: apu}]"))
 	for _, name := range []string{"data/pcengines.yaml", "data/asus.yaml"} {
 		data, err := builtinFS.ReadFile(name)
 		if err != nil {

@@ -152,11 +152,13 @@ func kindName(n *yaml.Node) string {
 }
 
 // mapping walks a mapping node, calling the handler of each key. Unknown and repeated keys
-// are reported; a handler is called at most once.
-func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(*yaml.Node)) {
+// are reported; a handler is called at most once. It returns the keys given, each with its
+// value node, or with nil when the value was found wrong and reported already.
+func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(*yaml.Node)) map[string]*yaml.Node {
+	given := map[string]*yaml.Node{}
 	if n.Kind != yaml.MappingNode {
 		p.errorf(n, "%s must be a mapping of keys to values, found %s", what, kindName(n))
-		return
+		return given
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -167,7 +169,11 @@ func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(*yaml
 		}
 		h, ok := fields[k.Value]
 		if !ok {
-			p.errorf(k, "%s: unknown key %q%s", what, k.Value, suggestKey(k.Value, fields))
+			hint, meant := suggestKey(k.Value, fields)
+			p.errorf(k, "%s: unknown key %q%s", what, k.Value, hint)
+			if _, done := given[meant]; meant != "" && !done {
+				given[meant] = nil // a misspelt key: reported here, not again as missing
+			}
 			continue
 		}
 		if seen[k.Value] {
@@ -175,24 +181,58 @@ func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(*yaml
 			continue
 		}
 		seen[k.Value] = true
+		given[k.Value] = nil
 		if v.Kind == yaml.AliasNode {
 			p.errorf(v, "%s: %s: YAML aliases are not supported; write the value out", what, k.Value)
 			continue
 		}
+		before := len(p.errs)
 		h(v)
+		if len(p.errs) == before {
+			given[k.Value] = v
+		}
+	}
+	return given
+}
+
+// field is a required key of a mapping: whether a usable value ended up set, and what the
+// value should be, for the message when it is not.
+type field struct {
+	key  string
+	set  bool
+	want string
+}
+
+// require reports each required field without a value once, at the most precise line: a
+// key that is absent at the mapping's line, a key given empty at its value's line. A key
+// whose value was reported as wrong already (nil in given) is not reported again.
+func (p *parser) require(n *yaml.Node, where string, given map[string]*yaml.Node, fields []field) {
+	for _, f := range fields {
+		if f.set {
+			continue
+		}
+		v, present := given[f.key]
+		switch {
+		case !present:
+			p.errorf(n, "%s: %s is missing; %s", where, f.key, f.want)
+		case v != nil:
+			p.errorf(v, "%s: %s is empty; %s", where, f.key, f.want)
+		}
 	}
 }
 
-func suggestKey(key string, fields map[string]func(*yaml.Node)) string {
+// suggestKey returns a hint for an unknown key, and the known key it probably means ("" if
+// none is close).
+func suggestKey(key string, fields map[string]func(*yaml.Node)) (hint, meant string) {
 	var names []string
 	for k := range fields {
 		names = append(names, k)
 	}
 	slices.Sort(names)
 	if s := Suggest(key, names); len(s) > 0 {
-		return fmt.Sprintf(" (did you mean %q?)", s[0])
+		return fmt.Sprintf(" (did you mean %q?)", s[0]), s[0]
 	}
-	return " (known keys: " + strings.Join(names, ", ") + ")"
+	return " (known keys: " + strings.Join(names, ", ") + ")", ""
 }
 
 func (p *parser) list(n *yaml.Node, what string, item func(*yaml.Node)) {
@@ -282,10 +322,17 @@ func (p *parser) oneOf(n *yaml.Node, what string, dst *string, allowed ...string
 
 func (p *parser) confidence(n *yaml.Node, what string, dst *Confidence) {
 	var s string
+	p.oneOf(n, what, &s, confidenceNames()...)
+	*dst = Confidence(s)
+}
+
+func confidenceNames() []string {
 	names := make([]string, len(confidences))
 	for i, c := range confidences {
 		names[i] = string(c)
 	}
-	p.oneOf(n, what, &s, names...)
-	*dst = Confidence(s)
+	return names
 }
+
+// oneOfText is the hint for a missing key with a fixed set of values.
+func oneOfText(values ...string) string { return "it must be one of " + strings.Join(values, ", ") }

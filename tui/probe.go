@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -482,17 +483,44 @@ func (m *probeModel) sourceLine() string {
 	case !m.hwChecked:
 		hw = m.st.Dim.Render(hw + " (checking…)")
 	case m.hwErr != nil:
-		hw = m.st.Disabled.Render(hw + " — unavailable here")
+		hw = m.st.Disabled.Render(hw + " — unavailable: " + hardwareBlocker(m.hwErr))
 	}
 	return m.st.Heading.Render("source ") + sim + "   " + hw
 }
 
+// hardwareBlocker names in a few words what keeps the hardware probe from running here; the
+// setup view shows the whole explanation when the hardware source is chosen.
+func hardwareBlocker(err error) string {
+	switch {
+	case errors.Is(err, devmem.ErrNoDevMem):
+		return "no /dev/mem"
+	case errors.Is(err, devmem.ErrNotRoot):
+		return "not root"
+	case errors.Is(err, devmem.ErrLockdown):
+		return "kernel lockdown"
+	case errors.Is(err, devmem.ErrDriverBound):
+		return "a driver owns the TPM"
+	}
+	return "press m for why"
+}
+
+// hardwareAbout says what a hardware probe does to the machine: what it writes and what it
+// never does.
+const hardwareAbout = "Probes the TIS window at 0xFED40000 of this machine through /dev/mem. " +
+	"It writes only what a probe needs: the locality request (and its release) in TPM_ACCESS, " +
+	"INT_ENABLE cleared (polling, no interrupts), commandReady and tpmGo (responseRetry to reread " +
+	"a response) in TPM_STS, the command bytes into the FIFO. " +
+	"It sends TPM_Startup(ST_CLEAR) only when the TPM says it was not started, then the self-test " +
+	"and read-only queries (capabilities, PCR 0, version, flags, NV index list). It never takes " +
+	"ownership, enables, activates, clears or locks the TPM, and writes no NV."
+
 func (m *probeModel) setupView(width, height int) string {
 	top := m.sourceLine()
 	if m.hardware {
-		body := "Probes the TIS window at 0xFED40000 of this machine through /dev/mem, read-only except\nwhat a probe needs (locality request, TPM_Startup when the TPM asks for it)."
+		body := lipgloss.NewStyle().Width(width).Render(hardwareAbout)
 		if m.hwErr != nil {
-			body = m.st.Error.Render("cannot probe hardware here:") + "\n" + lipgloss.NewStyle().Width(width).Render(m.hwErr.Error())
+			body = m.st.Error.Render("cannot probe hardware here:") + "\n" +
+				lipgloss.NewStyle().Width(width).Render(m.hwErr.Error()) + "\n\n" + m.st.Dim.Render(body)
 		}
 		return top + "\n\n" + body + "\n\n" + m.st.Dim.Render("press m to go back to the simulator")
 	}

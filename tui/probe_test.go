@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"tpmbench/tis/devmem"
 )
 
 // toScreen tabs to the named screen.
@@ -24,7 +28,7 @@ func toProbe(d *driver) { d.t.Helper(); toScreen(d, "Probe") }
 func TestProbeDefault(t *testing.T) {
 	d := newDriver(t, Options{}, 80, 24)
 	toProbe(d)
-	d.mustShow("› default", "reference bench", "unavailable here")
+	d.mustShow("› default", "reference bench", "unavailable: not root")
 	checkGolden(t, "probe-setup", d.screen())
 	d.keys("r")
 	d.mustShow("probe complete", "TPM 1.2 Infineon", "enabled no", "active no", "owned no", "NV locked no")
@@ -69,18 +73,86 @@ func TestProbeFaults(t *testing.T) {
 	d.mustShow("probe complete")
 }
 
-// TestProbeHardwareUnavailable checks that the hardware choice shows why it cannot run and
-// refuses to start.
-func TestProbeHardwareUnavailable(t *testing.T) {
-	d := newDriver(t, Options{}, 80, 24)
-	toProbe(d)
-	d.keys("m")
-	d.mustShow("(•) hardware --mmio", "cannot probe hardware here", "needs root")
-	d.keys("r")
-	d.mustShow("error: hardware probe unavailable")
-	if d.m.screens[d.m.active].(*probeModel).phase != phaseSetup {
-		t.Error("a probe started although the hardware window is unavailable")
+// fakeMachine is a machine whose sysfs, procfs and /dev/mem live in a temporary directory:
+// nothing there, no TPM driver, no lockdown. devMem puts an empty file where /dev/mem goes.
+func fakeMachine(t *testing.T, euid int, devMem bool) *devmem.System {
+	t.Helper()
+	dir := t.TempDir()
+	s := &devmem.System{SysClassTPM: filepath.Join(dir, "tpm"), ProcIomem: filepath.Join(dir, "iomem"),
+		Lockdown: filepath.Join(dir, "lockdown"), DevMem: filepath.Join(dir, "mem"), EUID: euid}
+	if devMem {
+		if err := os.WriteFile(s.DevMem, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
+	return s
+}
+
+// TestProbeHardwareUnavailable checks that the hardware choice is shown disabled with what
+// stands in the way, explains it in full when chosen, and refuses to start.
+func TestProbeHardwareUnavailable(t *testing.T) {
+	tests := []struct {
+		name    string
+		sys     func(t *testing.T) *devmem.System
+		blocker string   // on the source line
+		explain []string // when the hardware source is chosen
+		never   string
+	}{
+		{"not root", func(t *testing.T) *devmem.System { return fakeMachine(t, 1000, true) },
+			"unavailable: not root", []string{"needs root", "sudo"}, "/dev/mem does not exist"},
+		{"no /dev/mem", func(t *testing.T) *devmem.System { return fakeMachine(t, 0, false) },
+			"unavailable: no /dev/mem", []string{"no such file", "container", "--privileged", "CONFIG_DEVMEM"}, "iomem=relaxed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDriver(t, Options{system: tt.sys(t)}, 80, 24)
+			toProbe(d)
+			d.mustShow("(•) simulator", "( ) hardware --mmio — "+tt.blocker)
+			d.keys("m")
+			d.mustShow("(•) hardware --mmio", "cannot probe hardware here")
+			d.mustShow(tt.explain...)
+			if strings.Contains(d.screen(), tt.never) {
+				t.Errorf("the explanation mentions %q, which does not apply:\n%s", tt.never, d.screen())
+			}
+			d.keys("r")
+			d.mustShow("error: hardware probe unavailable")
+			if d.m.screens[d.m.active].(*probeModel).phase != phaseSetup {
+				t.Error("a probe started although the hardware window is unavailable")
+			}
+		})
+	}
+}
+
+// TestProbeHardwareHere checks this machine: where there is no /dev/mem (a container) the
+// hardware source must be shown disabled for that reason.
+func TestProbeHardwareHere(t *testing.T) {
+	host := devmem.HostSystem()
+	if _, err := os.Stat(host.DevMem); err == nil || host.EUID != 0 {
+		t.Skipf("this machine has %s or is not run as root: the missing-/dev/mem case cannot be seen here", host.DevMem)
+	}
+	d := newDriver(t, Options{system: &host}, 80, 24)
+	toProbe(d)
+	d.mustShow("( ) hardware --mmio — unavailable: no /dev/mem")
+	d.keys("m")
+	d.mustShow("container")
+}
+
+// TestProbeHardwareAbout checks that where the window could be mapped the hardware source is
+// selectable and says what a probe writes and what it never does. Nothing is run: the fake
+// /dev/mem is an empty file.
+func TestProbeHardwareAbout(t *testing.T) {
+	d := newDriver(t, Options{system: fakeMachine(t, 0, true)}, 80, 24)
+	toProbe(d)
+	if strings.Contains(d.screen(), "unavailable") {
+		t.Fatalf("hardware shown unavailable on a machine that passes the check:\n%s", d.screen())
+	}
+	d.keys("m")
+	d.mustShow("(•) hardware --mmio", "locality request", "INT_ENABLE cleared", "commandReady and tpmGo",
+		"FIFO", "TPM_Startup(ST_CLEAR) only when", "never takes", "writes no NV")
+	if strings.Contains(d.screen(), "read-only except") {
+		t.Errorf("the old description is back:\n%s", d.screen())
+	}
+	checkGolden(t, "probe-hardware", d.screen())
 }
 
 // TestProbeCancel presses c between the start of a probe and its first result: the probe stops

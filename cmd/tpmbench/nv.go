@@ -30,14 +30,15 @@ func newNVCmd(e *env) *cobra.Command {
 
 func newNVListCmd(e *env) *cobra.Command {
 	var indicesOnly bool
-	return reportCmd(e, "list [SCENARIO|file.yaml]",
-		"List the defined NV indices as tpm_nvinfo does",
-		`list probes the TPM and prints every defined NV index with its PCR selections, permissions,
+	return reportCmd(e, reportView{use: "list [SCENARIO|file.yaml]",
+		short: "List the defined NV indices as tpm_nvinfo does",
+		long: `list probes the TPM and prints every defined NV index with its PCR selections, permissions,
 flags and size, as tpm-tools' tpm_nvinfo prints them; -n prints only the indices, as
 "tpm_nvinfo -n" does. TPM_NV_INDEX_LOCK (0xFFFFFFFF) never appears in the list: whether it has
 been defined shows as nvLocked in "tpmbench flags". stdout is what tpm_nvinfo prints, which is
-nothing (or only the -n heading) when no index is defined: list then says so on stderr.`,
-		func(r *tis.Report, w io.Writer) error {
+nothing (or only the -n heading) when no index is defined: list then says so on stderr.
+--json prints the "nv_indices" member of the probe report (every index, -n or not).`,
+		text: func(r *tis.Report, w io.Writer) error {
 			if err := r.WriteNVInfo(w, indicesOnly); err != nil {
 				return err
 			}
@@ -46,7 +47,8 @@ nothing (or only the -n heading) when no index is defined: list then says so on 
 			}
 			return nil
 		},
-		func(c *cobra.Command) {
+		keys: []string{"nv_indices"},
+		more: func(c *cobra.Command) {
 			c.Flags().BoolVarP(&indicesOnly, "list-only", "n", false, "only list the defined indices")
-		})
+		}})
 }

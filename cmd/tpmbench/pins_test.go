@@ -15,7 +15,8 @@ func TestPinsCommand(t *testing.T) {
 		{[]string{"pins", "asus-tpm-20-1"}, exitOK, []string{"4    KEY (no pin)", "●   x | 4  KEY (no pin)"}},
 		{[]string{"pins", "pcengines-debug-9"}, exitOK, []string{"LFRAME#  1 | ■ |", "holes"}},
 		{[]string{"pins", "apu1"}, exitUsage, []string{"did you mean apu1c or apu1d"}},
-		{[]string{"pins"}, exitUsage, []string{"accepts 1 arg"}},
+		{[]string{"pins"}, exitUsage, []string{"pins needs a connector or board id (see tpmbench boards)", "usage: tpmbench pins ID"}},
+		{[]string{"pins", "apu1d", "apu2"}, exitUsage, []string{"pins takes one argument, got 2"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

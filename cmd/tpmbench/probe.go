@@ -187,7 +187,7 @@ func openSession(e *env, f *targetFlags, opts tis.Options, trace io.Writer) (*pr
 
 func newProbeCmd(e *env) *cobra.Command {
 	var f targetFlags
-	var asJSON bool
+	var asJSON, list bool
 	cmd := &cobra.Command{
 		Use:   "probe [SCENARIO|file.yaml]",
 		Short: "Force-probe the TPM at 0xFED40000, polling, with an explicit TPM_Startup",
@@ -202,8 +202,11 @@ ones), --fault SPEC adds a wiring fault to it (repeatable); --mmio probes real h
 
 Exit status: 0 when a TPM answered and the probe completed (its state, enabled or not, is in the
 report); 1 when no TPM answered or the probe could not complete, with a diagnosis; 2 usage.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: scenarioArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if list {
+				return listScenarios(e.stdout)
+			}
 			opts, err := f.options(args)
 			if err != nil {
 				return err
@@ -247,6 +250,7 @@ report); 1 when no TPM answered or the probe could not complete, with a diagnosi
 	}
 	f.add(cmd.Flags())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (stable field names, the same for TPM 1.2 and 2.0)")
+	cmd.Flags().BoolVar(&list, "list", false, "list the built-in scenarios (as sim --list) and exit")
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,7 @@ type simCmd struct {
 	regs   bool
 	list   bool
 	faults []string // --fault specifications
+	json   bool
 }
 
 func newSimCmd(e *env) *cobra.Command {
@@ -37,10 +39,11 @@ func newSimCmd(e *env) *cobra.Command {
 host-bridge profile) from a built-in scenario or a scenario file, then reads DID_VID, RID and
 ACCESS and sends one TPM_GetCapability through the FIFO. It prints what the scenario is, the
 results, bus statistics, and on request the cycle log, the register log and a VCD waveform
-(33.33 MHz LCLK, for GTKWave, PulseView or sigrok-cli -I vcd).
+(33.33 MHz LCLK, for GTKWave, PulseView or sigrok-cli -I vcd). --fault SPEC adds a fault to the
+scenario's own (repeatable); --list names the built-in scenarios.
 
 Exit status 1 when the simulated TPM does not answer (the bench in the scenario is not right).`,
-		Args: cobra.MaximumNArgs(1),
+		Args: scenarioArg,
 		RunE: func(_ *cobra.Command, args []string) error {
 			name := ""
 			if len(args) == 1 {
@@ -54,13 +57,46 @@ Exit status 1 when the simulated TPM does not answer (the bench in the scenario 
 	cmd.Flags().BoolVar(&c.regs, "regs", false, "print the register-access log (TIS register names)")
 	cmd.Flags().BoolVar(&c.list, "list", false, "list the built-in scenarios and exit")
 	addFaultFlag(cmd.Flags(), &c.faults)
+	cmd.Flags().BoolVar(&c.json, "json", false, "print JSON: the bench, the results and the bus statistics (the \"sim\" member of probe --json), with the logs as lists of lines")
 	return cmd
 }
 
+// simReport is what sim found; --json prints it with these names.
+type simReport struct {
+	Description string   `json:"description"`
+	Board       string   `json:"board"`
+	Module      string   `json:"module"`
+	Personality string   `json:"personality"`
+	Engine      string   `json:"engine"`
+	State       string   `json:"state"`
+	HostDoc     string   `json:"host_doc"`
+	Hypothesis  bool     `json:"host_hypothesis"`
+	Wiring      string   `json:"wiring"` // generated, by pin list, or from FILE
+	Wires       int      `json:"wires"`
+	Crossed     []string `json:"crossed_wires"` // wires that join two different signals
+	Powered     bool     `json:"powered"`
+	Dead        string   `json:"dead,omitempty"` // why the module is unpowered
+
+	DIDVID     tis.Hex32 `json:"did_vid"`
+	RevisionID int       `json:"revision_id"`
+	Access     tis.Hex32 `json:"access"`
+	Answered   bool      `json:"answered"` // the TPM answered the command
+	Command    string    `json:"command,omitempty"`
+	Response   int       `json:"response_bytes,omitempty"`
+	ReturnCode string    `json:"return_code,omitempty"`
+	Problem    string    `json:"problem,omitempty"` // why the workload stopped
+
+	Bus         simStats `json:"sim"`
+	ErrorSyncs  uint64   `json:"error_syncs"`
+	WaitStates  uint64   `json:"wait_states"`
+	Waveform    string   `json:"waveform,omitempty"`
+	CycleLog    []string `json:"cycle_log,omitempty"`
+	RegisterLog []string `json:"register_log,omitempty"`
+}
+
 func (c *simCmd) run(name string) error {
-	out := c.e.stdout
 	if c.list {
-		return listScenarios(out)
+		return listScenarios(c.e.stdout)
 	}
 	faults, err := parseFaults(c.faults)
 	if err != nil {
@@ -79,7 +115,7 @@ func (c *simCmd) run(name string) error {
 		return buildError(err)
 	}
 	defer bench.Close() //nolint:errcheck // stopping a swtpm engine; the run's result is what matters
-	c.describe(out, s, bench)
+	r := c.describe(s, bench)
 
 	var cycLog, regLog bytes.Buffer
 	if c.cycles {
@@ -92,117 +128,156 @@ func (c *simCmd) run(name string) error {
 	if c.vcd != "" {
 		f, err := os.Create(c.vcd)
 		if err != nil {
-			return usageErrorf("sim: %v", err)
+			return usageErrorf("--vcd: %v", err)
 		}
 		defer f.Close()
 		vcd = bench.AttachVCD(f)
 	}
-	ok := c.workload(out, s, bench)
+	c.workload(r, s, bench)
 	st := bench.Host.Stats()
-	fmt.Fprintf(out, "bus: %d clocks (%.1f µs at 33.33 MHz), %d cycles, %d aborted, %d error SYNCs, %d wait states\n",
-		st.Clocks, float64(bench.Time())/1e6, st.Cycles, st.Aborts, st.ErrorSyncs, st.Waits)
+	r.Bus = (&simTarget{name: s.Name, bench: bench}).stats()
+	r.ErrorSyncs, r.WaitStates = st.ErrorSyncs, st.Waits
 	if vcd != nil {
 		if err := vcd.Close(); err != nil {
-			return benchErrorf("%v", err)
+			return benchErrorf("--vcd %s: %v", c.vcd, err)
 		}
-		fmt.Fprintf(out, "waveform: %s\n", c.vcd)
+		r.Waveform = c.vcd
 	}
-	c.section(out, "cycle log", &cycLog, c.cycles)
-	c.section(out, "register log", &regLog, c.regs)
-	if !ok {
+	r.CycleLog, r.RegisterLog = lines(&cycLog), lines(&regLog)
+	if c.json {
+		if err := writeJSON(c.e.stdout, r); err != nil {
+			return benchErrorf("sim: writing JSON: %v", err)
+		}
+	} else {
+		c.writeText(c.e.stdout, s, r)
+	}
+	if !r.Answered {
 		return benchFailed()
 	}
 	return nil
 }
 
-func (c *simCmd) section(out io.Writer, title string, b *bytes.Buffer, on bool) {
-	if on {
-		fmt.Fprintf(out, "\n%s:\n%s", title, b.String())
+// lines splits a log into its lines; nil when it is empty.
+func lines(b *bytes.Buffer) []string {
+	if b.Len() == 0 {
+		return nil
 	}
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
 
-// describe says what the scenario is, including any host-profile hypothesis.
-func (c *simCmd) describe(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) {
-	fmt.Fprintf(out, "scenario %s: %s\n", s.Name, s.Description)
-	fmt.Fprintf(out, "bench: board %s, module %s, personality %s, engine %s (%s)\n", s.Board, s.Module, s.Personality, s.Engine, s.State)
-	p := b.Host.Profile()
-	fmt.Fprintf(out, "host: %s — %s\n", p.Name, p.Doc)
-	if p.Hypothesis {
-		fmt.Fprintf(out, "NOTE: the %s host profile models a HYPOTHESIS, not a confirmed fact.\n", p.Name)
+// writeText prints the report for a person.
+func (c *simCmd) writeText(out io.Writer, s *scenario.Scenario, r *simReport) {
+	fmt.Fprintf(out, "scenario %s: %s\n", r.Bus.Scenario, r.Description)
+	fmt.Fprintf(out, "bench: board %s, module %s, personality %s, engine %s (%s)\n", r.Board, r.Module, r.Personality, r.Engine, r.State)
+	fmt.Fprintf(out, "host: %s — %s\n", r.Bus.Host, r.HostDoc)
+	if r.Hypothesis {
+		fmt.Fprintf(out, "NOTE: the %s host profile models a HYPOTHESIS, not a confirmed fact.\n", r.Bus.Host)
 	}
-	c.describeWiring(out, s, b)
-	if len(b.Faults) == 0 {
+	fmt.Fprintf(out, "wiring: %s, %d wires\n", r.Wiring, r.Wires)
+	for _, w := range r.Crossed {
+		fmt.Fprintf(out, "wire: %s (crossed)\n", w)
+	}
+	if len(s.Faults) == 0 {
 		fmt.Fprintln(out, "faults: none")
 	}
-	for _, f := range b.Faults {
+	for _, f := range s.Faults {
 		fmt.Fprintf(out, "fault: %s (%s)\n", f, f.Describe())
 	}
-	if !b.Powered() {
-		fmt.Fprintf(out, "module power: DEAD — %s\n", b.Dead())
+	if !r.Powered {
+		fmt.Fprintf(out, "module power: DEAD — %s\n", r.Dead)
 	}
+	fmt.Fprintf(out, "DID_VID 0x%08x  RID 0x%02x  ACCESS_0 0x%02x\n", uint32(r.DIDVID), r.RevisionID, uint32(r.Access))
+	switch {
+	case r.Answered:
+		fmt.Fprintf(out, "%s: %d-byte response, return code %s\n", r.Command, r.Response, r.ReturnCode)
+	case r.Command != "":
+		fmt.Fprintf(out, "%s: %s\n", r.Command, r.Problem)
+	default:
+		fmt.Fprintln(out, r.Problem)
+	}
+	b := r.Bus
+	fmt.Fprintf(out, "bus: %d clocks (%.1f µs at 33.33 MHz), %d cycles, %d aborted, %d error SYNCs, %d wait states\n",
+		b.Clocks, float64(b.TimePS)/1e6, b.Cycles, b.Aborts, r.ErrorSyncs, r.WaitStates)
+	if r.Waveform != "" {
+		fmt.Fprintf(out, "waveform: %s\n", r.Waveform)
+	}
+	section(out, "cycle log", r.CycleLog, c.cycles)
+	section(out, "register log", r.RegisterLog, c.regs)
 }
 
-// describeWiring says where the wiring came from and names every wire that
-// joins two different signals (a supply pin fed from another rail aside).
-func (c *simCmd) describeWiring(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) {
-	from := "generated"
-	switch {
-	case s.WiringFile != "":
-		from = "from " + s.WiringFile
-	case len(s.Wires) > 0:
-		from = "by pin list"
-	}
-	fmt.Fprintf(out, "wiring: %s, %d wires\n", from, len(b.Wires))
-	for _, w := range b.Wires {
-		if w.Board != w.Module && (w.Board.IsLine() || w.Module.IsLine()) {
-			fmt.Fprintf(out, "wire: board %s -> module %s (crossed)\n", w.Board, w.Module)
+func section(out io.Writer, title string, lines []string, on bool) {
+	if on {
+		fmt.Fprintf(out, "\n%s:\n", title)
+		for _, l := range lines {
+			fmt.Fprintln(out, l)
 		}
 	}
 }
 
-// workload reads the identity registers and sends one GetCapability; it
-// reports whether the TPM answered.
-func (c *simCmd) workload(out io.Writer, s *scenario.Scenario, b *lpcsim.Bench) bool {
+// describe says what the scenario is: the bench, the host profile (a hypothesis or not), where
+// the wiring came from and every wire that joins two different signals (a supply pin fed from
+// another rail aside).
+func (c *simCmd) describe(s *scenario.Scenario, b *lpcsim.Bench) *simReport {
+	p := b.Host.Profile()
+	r := &simReport{Description: s.Description, Board: s.Board, Module: s.Module, Personality: s.Personality,
+		Engine: s.Engine, State: s.State, HostDoc: p.Doc, Hypothesis: p.Hypothesis, Wiring: "generated",
+		Wires: len(b.Wires), Crossed: []string{}, Powered: b.Powered(), Dead: b.Dead()}
+	switch {
+	case s.WiringFile != "":
+		r.Wiring = "from " + s.WiringFile
+	case len(s.Wires) > 0:
+		r.Wiring = "by pin list"
+	}
+	for _, w := range b.Wires {
+		if w.Board != w.Module && (w.Board.IsLine() || w.Module.IsLine()) {
+			r.Crossed = append(r.Crossed, fmt.Sprintf("board %s -> module %s", w.Board, w.Module))
+		}
+	}
+	return r
+}
+
+// workload reads the identity registers and sends one GetCapability; r.Answered says whether
+// the TPM answered it.
+func (c *simCmd) workload(r *simReport, s *scenario.Scenario, b *lpcsim.Bench) {
 	h := b.Host
 	didvid, _ := h.Read32(0xF00)
 	rid, _ := h.Read8(0xF04)
 	access, _ := h.Read8(0x000)
-	fmt.Fprintf(out, "DID_VID 0x%08x  RID 0x%02x  ACCESS_0 0x%02x\n", didvid, rid, access)
+	r.DIDVID, r.RevisionID, r.Access = tis.Hex32(didvid), int(rid), tis.Hex32(access)
 	if didvid == 0xFFFFFFFF || didvid == 0 {
-		fmt.Fprintln(out, "no TPM answers: DID_VID reads all-ones or zero")
-		return false
+		r.Problem = "no TPM answers: DID_VID reads all-ones or zero"
+		return
 	}
 	pers, err := tisdev.PersonalityByName(s.Personality)
 	if err != nil {
-		fmt.Fprintf(out, "personality: %v\n", err)
-		return false
+		r.Problem = fmt.Sprintf("personality: %v", err)
+		return
 	}
 	family, cmd := tis.Family12, tpm.GetCapVersionVal()
-	what := "TPM_GetCapability(TPM_CAP_VERSION_VAL)"
+	r.Command = "TPM_GetCapability(TPM_CAP_VERSION_VAL)"
 	if pers.Family == tisdev.Family20 {
 		family, cmd = tis.Family20, tpm.GetCapability2(tpm.Cap2TPMProperties, 0x105, 1)
-		what = "TPM2_GetCapability(TPM_PROPERTIES, PT_MANUFACTURER)"
+		r.Command = "TPM2_GetCapability(TPM_PROPERTIES, PT_MANUFACTURER)"
 	}
 	conn, err := tis.Open(c.e.ctx, h, 0, family)
 	if err != nil {
-		fmt.Fprintf(out, "%s: %v\n", what, err)
-		return false
+		r.Problem = err.Error()
+		return
 	}
 	defer conn.Release() //nolint:errcheck // the bench is discarded afterwards
 	rsp, err := conn.Send(cmd)
 	if err != nil {
-		fmt.Fprintf(out, "%s: %v\n", what, err)
-		return false
+		r.Problem = err.Error()
+		return
 	}
-	r, err := tpm.ParseResponse(rsp)
+	parsed, err := tpm.ParseResponse(rsp)
 	if err != nil {
-		fmt.Fprintf(out, "%s: bad response % x: %v\n", what, rsp, err)
-		return false
+		r.Problem = fmt.Sprintf("bad response % x: %v", rsp, err)
+		return
 	}
-	name := tpm.RC(r.Code).String()
+	r.Answered, r.Response = true, len(rsp)
+	r.ReturnCode = tpm.RC(parsed.Code).String()
 	if family == tis.Family20 {
-		name = fmt.Sprintf("%s (0x%X)", tpm.RC2(r.Code).Name(), r.Code)
+		r.ReturnCode = fmt.Sprintf("%s (0x%X)", tpm.RC2(parsed.Code).Name(), parsed.Code)
 	}
-	fmt.Fprintf(out, "%s: %d-byte response, return code %s\n", what, len(rsp), name)
-	return true
 }

@@ -27,6 +27,7 @@ type wireCmd struct {
 	format string
 	check  string
 	output string
+	json   bool // --json: shorthand for --format json
 }
 
 func newWireCmd(e *env) *cobra.Command {
@@ -53,10 +54,15 @@ input error. "tpmbench boards" lists the ids.`,
 	cmd.Flags().StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(wireFormats, ", "))
 	cmd.Flags().StringVar(&c.check, "check", "", "check a hand-made wiring `FILE` (YAML) instead of generating one")
 	cmd.Flags().StringVarP(&c.output, "output", "o", "", "write the output to `FILE` instead of stdout")
+	cmd.Flags().BoolVar(&c.json, "json", false, "print JSON: shorthand for --format json")
+	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
 }
 
 func (c *wireCmd) run(args []string) error {
+	if c.json {
+		c.format = "json"
+	}
 	if !slices.Contains(wireFormats, c.format) {
 		return usageErrorf("wire: unknown --format %q; use one of %s", c.format, strings.Join(wireFormats, ", "))
 	}

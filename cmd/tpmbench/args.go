@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// argError is a usage error about a command's positional arguments: what is wrong, then the
+// command's usage line.
+func argError(cmd *cobra.Command, format string, a ...any) error {
+	return usageErrorf("%s\nusage: %s\n(%q shows more)", fmt.Sprintf(format, a...), cmd.UseLine(), cmd.CommandPath()+" --help")
+}
+
+// needOne accepts exactly one positional argument; need says what it is, as in "decode needs
+// a CAPTURE file (.sr or .vcd)".
+func needOne(need string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 0:
+			return argError(cmd, "%s", need)
+		case len(args) > 1:
+			return argError(cmd, "%s takes one argument, got %d: %q", cmd.Name(), len(args), args)
+		}
+		return nil
+	}
+}
+
+// scenarioArg accepts at most one positional argument: the simulated bench to use.
+func scenarioArg(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return argError(cmd, "%s takes at most one SCENARIO (a built-in name, see \"tpmbench sim --list\", or a scenario file), got %q", cmd.Name(), args)
+	}
+	return nil
+}

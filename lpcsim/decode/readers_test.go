@@ -3,7 +3,9 @@ package decode
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -122,7 +124,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"empty", nil, "", "ends before $enddefinitions"},
 		{"truncated zip", good[:len(good)/2], "", "not a readable .sr"},
-		{"corrupt zip", corrupt, "", "decode: "},
+		{"corrupt zip", corrupt, "", "corrupt deflate data at byte"},
 		{"unitsize mismatch", w.sr(t, srOptions{unitsize: 2, chunk: 5, metaUnit: 3}), "", "not a whole number of 3-byte units"},
 		{"wrong channel names", w.sr(t, srOptions{names: []string{"a", "b", "c", "d", "e", "f", "g", "h"}}), "", "no channel for lad0"},
 		{"override to missing channel", good, "lclk=99", "no channel named \"99\""},
@@ -165,4 +167,46 @@ func gzipped(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestBadZipSaysWhere: an .sr file that is no readable zip gets an error
+// that says at which byte offset the archive breaks and what to try.
+func TestBadZipSaysWhere(t *testing.T) {
+	good := sampleWave().sr(t, srOptions{})
+	second := bytes.Index(good[4:], []byte("PK\x03\x04")) + 4
+	end := bytes.LastIndex(good, []byte("PK\x05\x06"))
+	if second < 4 || end < 0 {
+		t.Fatal("test archive lacks a second entry or an end record")
+	}
+	badLocal := bytes.Clone(good)
+	copy(badLocal[second:], "XXXX")
+	badDir := bytes.Clone(good)
+	binary.LittleEndian.PutUint32(badDir[end+16:], uint32(end+100))
+	tests := []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"garbage after PK", []byte("PK this is no zip at all, just text"), "byte 0 holds 50 4B 20 74, not a zip local header"},
+		{"cut inside an entry", good[:second+20], fmt.Sprintf("the local header at byte %d is cut off by the end of the %d-byte file", second, second+20)},
+		{"end record cut off", good[:len(good)-10], fmt.Sprintf("no end-of-central-directory record (50 4B 05 06) in the last %d bytes of the %d-byte file (expected at byte %d)", len(good)-10, len(good)-10, len(good)-32)},
+		{"bad second local header", badLocal, fmt.Sprintf("after 1 sound entry, byte %d holds 58 58 58 58", second)},
+		{"central directory offset wrong", badDir, fmt.Sprintf("the end-of-central-directory record at byte %d puts the central directory at bytes %d-", end, end+100)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := decodeBytes(t, "bad.sr", tt.file, nil)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, want := range []string{tt.want, "re-export it from PulseView"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+			if !errors.Is(err, ErrFormat) {
+				t.Errorf("error %q does not wrap ErrFormat", err)
+			}
+		})
+	}
 }

@@ -12,7 +12,7 @@ import (
 
 // srReader streams the logic data of a sigrok session file.
 type srReader struct {
-	path     string
+	srFile
 	closer   io.Closer
 	info     Info
 	unitsize int
@@ -31,48 +31,81 @@ type srReader struct {
 const srBufUnits = 1 << 16
 
 func newSR(path string, ra io.ReaderAt, size int64, c io.Closer, o Overrides) (*srReader, error) {
+	a := srFile{path: path, ra: ra, size: size}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
-		return nil, fmt.Errorf("decode: %s: not a readable .sr (zip) file: %w (%w)", path, err, ErrFormat)
+		where := zipWhere(ra, size)
+		if where == "" {
+			where = "its local entries and end record look sound, so the central directory is damaged"
+		}
+		return nil, fmt.Errorf("decode: %s: not a readable .sr (zip) file: %w: %s; %s (%w)", path, err, where, zipHint, ErrFormat)
 	}
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		files[f.Name] = f
 	}
-	version, err := srVersion(path, files)
+	version, err := srVersion(a, files)
 	if err != nil {
 		return nil, err
 	}
-	meta, err := srMetadata(path, files)
+	meta, err := srMetadata(a, files)
 	if err != nil {
 		return nil, err
 	}
-	r := &srReader{path: path, closer: c}
+	r := &srReader{srFile: a, closer: c}
 	if err := r.setup(meta, files, version, o); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func readEntry(path string, f *zip.File, limit int64) ([]byte, error) {
+// srFile is the zip archive of a session file, for reading entries and
+// saying where a broken one breaks.
+type srFile struct {
+	path string
+	ra   io.ReaderAt
+	size int64
+}
+
+// zipHint is what to try with a damaged session file.
+const zipHint = "is it a sigrok .sr session file? If it was cut short or damaged in a copy, copy it again, or re-export it from PulseView (File > Save As) or with sigrok-cli -o FILE.sr"
+
+// entryErr describes a failure to open or read entry f (pos says how far
+// the read got, "" for an open), with where the archive breaks when its
+// structure shows it.
+func (a srFile) entryErr(f *zip.File, pos string, err error) error {
+	at := ""
+	if off, err := f.DataOffset(); err == nil {
+		at = fmt.Sprintf(" (data at byte %d)", off)
+	}
+	at += pos
+	where := zipWhere(a.ra, a.size)
+	if where != "" {
+		where = ": " + where
+	}
+	return fmt.Errorf("decode: %s: entry %s%s: %w%s; %s (%w)", a.path, f.Name, at, err, where, zipHint, ErrFormat)
+}
+
+func (a srFile) readEntry(f *zip.File, limit int64) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("decode: %s: entry %s: %w (%w)", path, f.Name, err, ErrFormat)
+		return nil, a.entryErr(f, "", err)
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, limit))
 	if err != nil {
-		return nil, fmt.Errorf("decode: %s: entry %s at byte %d: %w (%w)", path, f.Name, len(b), err, ErrFormat)
+		return nil, a.entryErr(f, fmt.Sprintf(", after %d bytes of its content", len(b)), err)
 	}
 	return b, nil
 }
 
-func srVersion(path string, files map[string]*zip.File) (int, error) {
+func srVersion(a srFile, files map[string]*zip.File) (int, error) {
+	path := a.path
 	f := files["version"]
 	if f == nil {
 		return 0, fmt.Errorf("decode: %s: no \"version\" entry, not a sigrok session file (%w)", path, ErrFormat)
 	}
-	b, err := readEntry(path, f, 64)
+	b, err := a.readEntry(f, 64)
 	if err != nil {
 		return 0, err
 	}
@@ -84,12 +117,13 @@ func srVersion(path string, files map[string]*zip.File) (int, error) {
 }
 
 // srMetadata parses the [device 1] section of the GLib key file.
-func srMetadata(path string, files map[string]*zip.File) (map[string]string, error) {
+func srMetadata(a srFile, files map[string]*zip.File) (map[string]string, error) {
+	path := a.path
 	f := files["metadata"]
 	if f == nil {
 		return nil, fmt.Errorf("decode: %s: no \"metadata\" entry (%w)", path, ErrFormat)
 	}
-	b, err := readEntry(path, f, 1<<20)
+	b, err := a.readEntry(f, 1<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +311,7 @@ func (r *srReader) Next() (Chunk, error) {
 			}
 			rc, err := r.entries[r.cur].Open()
 			if err != nil {
-				return Chunk{}, fmt.Errorf("decode: %s: entry %s: %w (%w)", r.path, r.entries[r.cur].Name, err, ErrFormat)
+				return Chunk{}, r.entryErr(r.entries[r.cur], "", err)
 			}
 			r.rc, r.entryOff = rc, 0
 		}
@@ -292,7 +326,7 @@ func (r *srReader) Next() (Chunk, error) {
 				continue
 			}
 		} else if err != nil {
-			return Chunk{}, fmt.Errorf("decode: %s: entry %s at byte %d (sample %d): %w (%w)", r.path, r.entries[r.cur].Name, r.entryOff, r.sample, err, ErrFormat)
+			return Chunk{}, r.entryErr(r.entries[r.cur], fmt.Sprintf(", after %d bytes of its content (sample %d)", r.entryOff, r.sample), err)
 		}
 		units := r.rawLen / r.unitsize
 		if units == 0 {

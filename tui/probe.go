@@ -15,8 +15,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"tpmbench/boards"
 	"tpmbench/lpcsim"
 	"tpmbench/lpcsim/scenario"
+	"tpmbench/pinmap"
 	"tpmbench/tis"
 	"tpmbench/tis/devmem"
 )
@@ -75,6 +77,9 @@ type probeModel struct {
 
 	scenarios []*scenario.Scenario
 	scenList  pickList
+	db        *boards.DB    // the Boards screen's database, user boards included; nil: built-in
+	picked    *pinmap.Setup // the pair chosen on the Boards screen, if any
+	pair      *pairBench    // that pair's own bench, when no built-in scenario simulates it
 	faults    []lpcsim.Fault
 	faultList pickList
 	chosen    map[int]bool // indices into faults
@@ -145,19 +150,16 @@ func (m *probeModel) update(msg tea.Msg) (screen, tea.Cmd) {
 	case scenariosLoadedMsg:
 		m.loadErr = msg.err
 		m.scenarios = msg.list
-		items := make([]listItem, len(msg.list))
-		for i, s := range msg.list {
-			items[i] = listItem{id: s.Name, label: s.Name}
-		}
-		m.scenList = newPickList(items)
-		m.scenList.selectID("default")
+		m.fillScenarios("default")
+		m.follow()
+	case dbLoadedMsg:
+		m.db = msg.db
 	case hardwareCheckedMsg:
 		m.hwErr, m.hwChecked = msg.err, true
 	case pickedMsg:
-		// Follow the Boards screen: preselect a healthy scenario of the same module and board.
-		if name := matchingScenario(m.scenarios, msg.setup.Module.ID, msg.setup.Target()); name != "" {
-			m.scenList.selectID(name)
-		}
+		setup := msg.setup
+		m.picked = &setup
+		m.follow()
 	case probeLogMsg:
 		m.log = append(m.log, msg.line)
 		return m, waitEvent(m.events)
@@ -231,6 +233,66 @@ func (m *probeModel) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// follow makes the pair picked on the Boards screen the chosen bench: the healthy built-in
+// scenario of that module and board when there is one, else a bench built for the pair, listed
+// first (or, when the pair cannot be simulated, listed with the reason).
+func (m *probeModel) follow() {
+	if m.picked == nil || m.scenarios == nil {
+		return
+	}
+	setup := *m.picked
+	m.pair = nil
+	if name := matchingScenario(m.scenarios, setup.Module.ID, setup.Target()); name != "" {
+		m.fillScenarios(name)
+		return
+	}
+	i := slices.IndexFunc(m.scenarios, func(s *scenario.Scenario) bool { return s.Name == "default" })
+	if i < 0 {
+		return
+	}
+	pb := newPairBench(m.scenarios[i], setup)
+	m.pair = &pb
+	m.fillScenarios(pb.id)
+}
+
+// fillScenarios lists the picked pair's bench (if any) and the built-in scenarios, with the
+// cursor on id.
+func (m *probeModel) fillScenarios(id string) {
+	items := make([]listItem, 0, len(m.scenarios)+1)
+	if m.pair != nil {
+		label := m.pair.id + " (picked)"
+		if m.pair.why != nil {
+			label = m.pair.id + " (cannot simulate)"
+		}
+		items = append(items, listItem{id: m.pair.id, label: label})
+	}
+	for _, s := range m.scenarios {
+		items = append(items, listItem{id: s.Name, label: s.Name})
+	}
+	m.scenList = newPickList(items)
+	m.scenList.selectID(id)
+}
+
+// chosenScenario is the scenario under the cursor: the picked pair's bench or a built-in one.
+// err says why the picked pair cannot be simulated.
+func (m *probeModel) chosenScenario() (s *scenario.Scenario, desc string, err error) {
+	it, ok := m.scenList.selected()
+	if !ok {
+		return nil, "", errors.New("no scenario chosen")
+	}
+	if m.pair != nil && it.id == m.pair.id {
+		if m.pair.why != nil {
+			return nil, m.pair.desc, fmt.Errorf("cannot simulate %s: %w", m.pair.id, m.pair.why)
+		}
+		return m.pair.scen, m.pair.desc, nil
+	}
+	i := slices.IndexFunc(m.scenarios, func(s *scenario.Scenario) bool { return s.Name == it.id })
+	if i < 0 {
+		return nil, "", fmt.Errorf("no scenario %q", it.id)
+	}
+	return m.scenarios[i], m.scenarios[i].Description, nil
+}
+
 // matchingScenario names the built-in scenario that simulates a module on a board without
 // faults and with a TPM engine, the reference bench first; "" when there is none.
 func matchingScenario(list []*scenario.Scenario, module, board string) string {
@@ -251,7 +313,7 @@ func matchingScenario(list []*scenario.Scenario, module, board string) string {
 
 // start launches a probe of what the setup names.
 func (m *probeModel) start() tea.Cmd {
-	r := probeRun{trace: m.trace, system: m.system}
+	r := probeRun{trace: m.trace, system: m.system, db: m.db}
 	if m.hardware {
 		if !m.hwChecked {
 			return statusCmd("still checking whether the hardware window can be mapped", true)
@@ -261,13 +323,12 @@ func (m *probeModel) start() tea.Cmd {
 		}
 		r.title = "hardware window 0xFED40000 (--mmio)"
 	} else {
-		it, ok := m.scenList.selected()
-		if !ok {
-			return statusCmd("no scenario chosen", true)
+		s, _, err := m.chosenScenario()
+		if err != nil {
+			return statusCmd(err.Error(), true)
 		}
-		i := slices.IndexFunc(m.scenarios, func(s *scenario.Scenario) bool { return s.Name == it.id })
-		r.scenario = m.scenarios[i]
-		r.title = "simulated bench " + it.id
+		r.scenario = s
+		r.title = "simulated bench " + s.Name
 		for j, f := range m.faults {
 			if m.chosen[j] {
 				r.faults = append(r.faults, f)
@@ -301,6 +362,7 @@ type probeRun struct {
 	title    string
 	scenario *scenario.Scenario // nil: the hardware window
 	system   devmem.System      // where the hardware window is
+	db       *boards.DB         // the connector database a scenario is built with; nil: built-in
 	faults   []lpcsim.Fault
 	trace    bool
 }
@@ -328,7 +390,7 @@ func (r probeRun) run(ctx context.Context, cancel context.CancelFunc, events cha
 	} else {
 		s := *r.scenario
 		s.Faults = append(slices.Clone(s.Faults), r.faults...)
-		b, err := scenario.Build(&s)
+		b, err := scenario.BuildWith(&s, scenario.Options{Boards: r.db})
 		if err != nil {
 			done.err = err
 			return
@@ -524,7 +586,7 @@ func (m *probeModel) setupView(width, height int) string {
 		}
 		return top + "\n\n" + body + "\n\n" + m.st.Dim.Render("press m to go back to the simulator")
 	}
-	descH := 3
+	descH := 4 // three lines for the description: a bench built for a picked pair needs them
 	listH := max(height-descH-4, 1)
 	colW := (width - 1) / 2
 	faults := m.faultList
@@ -552,11 +614,10 @@ func (m *probeModel) setupView(width, height int) string {
 		if j, ok := m.selectedFault(); ok {
 			desc = m.faults[j].Describe()
 		}
-	} else if it, ok := m.scenList.selected(); ok {
-		for _, s := range m.scenarios {
-			if s.Name == it.id {
-				desc = s.Description
-			}
+	} else {
+		var err error
+		if _, desc, err = m.chosenScenario(); err != nil && desc != "" {
+			desc = m.st.Error.Render(desc)
 		}
 	}
 	traceState := "off"

@@ -168,37 +168,82 @@ func TestProbeCancel(t *testing.T) {
 	d.mustShow("probe failed", "cancel")
 }
 
-// TestProbeFollowsBoards checks that picking a pair on the Boards screen preselects the healthy
-// scenario of that pair: the reference bench for apu1d, the TPM 2.0 bench for apu2 + TPM1A.
+// pickPair chooses a module (downs from the first on the module list) and a board or header
+// on the Boards screen, then goes to the Probe screen.
+func pickPair(d *driver, module int, board string) {
+	d.t.Helper()
+	d.keys("up", "up", "up", "up")
+	for range module {
+		d.keys("down")
+	}
+	d.keys("enter", "/")
+	d.typeText(board)
+	d.keys("enter")
+	for i := 0; i < 20 && !strings.Contains(d.screen(), "› "+board+" "); i++ {
+		d.keys("down")
+	}
+	d.keys("enter")
+	d.mustShow("[Wiring]")
+	toProbe(d)
+}
+
+// TestProbeFollowsBoards checks that picking a pair on the Boards screen chooses the bench of
+// that pair: the built-in scenario when one simulates it (the reference bench for apu1d, the
+// TPM 2.0 bench for apu2 + TPM1A), otherwise a bench built for the pair, which the probe then
+// runs: the reference TPM on apu3d's header, the TPM 2.0 of a TPM4A on apu3d, the alix host
+// bridge on an alix2d.
 func TestProbeFollowsBoards(t *testing.T) {
 	tests := []struct {
 		name   string
 		module int // downs on the module list from its first entry
 		board  string
-		want   string
+		want   []string // on the setup screen
+		ran    []string // after r
+		host   string   // host profile of the bench built for the pair; "" for a built-in one
 	}{
-		{"reference bench", 0, "apu1d", "› default"},
-		{"TPM 2.0 bench", 2, "apu2", "› apu2-tpm1a-tpm20"},
+		{"reference bench", 0, "apu1d", []string{"› default"}, []string{"simulated bench default", "TPM 1.2 Infineon"}, ""},
+		{"TPM 2.0 bench", 2, "apu2", []string{"› apu2-tpm1a-tpm20"}, []string{"simulated bench apu2-tpm1a-tpm20", "TPM 2.0"}, ""},
+		{"reference module on apu3d", 0, "apu3d", []string{"› asus-tpm-20-1 + apu3d (picked)", "generated wiring (11 wires)", "slb9635/tpm12", "as the reference bench"},
+			[]string{"simulated bench asus-tpm-20-1 + apu3d", "probe complete", "TPM 1.2 Infineon", "1.2 TPM (device-id 0xB"}, "apu"},
+		{"TPM 2.0 module on apu3d", 3, "apu3d", []string{"› pcengines-tpm4a + apu3d (picked)", "slb9665/tpm20", "TPM 2.0 like the module"},
+			[]string{"simulated bench pcengines-tpm4a + apu3d", "probe complete", "TPM 2.0"}, "apu"},
+		{"alix host bridge", 0, "alix2d", []string{"› asus-tpm-20-1 + alix2d (picked)", "alix host bridge", "hypothesis"},
+			[]string{"simulated bench asus-tpm-20-1 + alix2d", "probe failed", "no TPM answered"}, "alix"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDriver(t, Options{}, 80, 24)
-			d.keys("up", "up", "up", "up")
-			for range tt.module {
-				d.keys("down")
+			pickPair(d, tt.module, tt.board)
+			d.mustShow(tt.want...)
+			if p := d.m.screens[d.m.active].(*probeModel); tt.host != "" {
+				if p.pair == nil || p.pair.scen == nil || p.pair.scen.Board != tt.board || p.pair.scen.Host != tt.host {
+					t.Fatalf("the bench built for the pair is %+v, want board %s and host %s", p.pair, tt.board, tt.host)
+				}
+			} else if p.pair != nil {
+				t.Errorf("a bench was built for a pair a built-in scenario simulates: %+v", p.pair)
 			}
-			d.keys("enter", "/")
-			d.typeText(tt.board)
-			d.keys("enter")
-			for i := 0; i < 20 && !strings.Contains(d.screen(), "› "+tt.board+" "); i++ {
-				d.keys("down")
-			}
-			d.keys("enter")
-			d.mustShow("[Wiring]")
-			toProbe(d)
-			d.mustShow(tt.want)
+			d.keys("r")
+			d.mustShow(tt.ran...)
 		})
 	}
+}
+
+// TestProbePairCannotSimulate picks a module and an SPI header: the Probe screen must say that
+// the pair cannot be simulated and why, and refuse to run rather than probe another bench.
+func TestProbePairCannotSimulate(t *testing.T) {
+	d := newDriver(t, Options{}, 80, 24)
+	pickPair(d, 0, "asus-tpm-spi-14-1")
+	d.mustShow("› asus-tpm-20-1 + asus-tpm-spi-14-1", "cannot simulate", "SPI bus", "LPC only")
+	checkGolden(t, "probe-pair-unsimulated", d.screen())
+	d.keys("r")
+	d.mustShow("error: cannot simulate asus-tpm-20-1 + asus-tpm-spi-14-1")
+	if p := d.m.screens[d.m.active].(*probeModel); p.phase != phaseSetup {
+		t.Error("a probe started for a pair that cannot be simulated")
+	}
+	d.keys("down")
+	d.mustShow("› alix3d2-asus")
+	d.keys("r")
+	d.mustShow("simulated bench alix3d2-asus")
 }
 
 // TestProbeRegisterTrace checks that t puts every register access in the live log.

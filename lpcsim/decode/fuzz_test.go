@@ -2,6 +2,8 @@ package decode
 
 import (
 	"errors"
+	"maps"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +68,55 @@ func FuzzVCD(f *testing.F) {
 			return
 		}
 		checkNoPanic(t, b)
+	})
+}
+
+// FuzzParseChannels feeds arbitrary --channels values to the mapping
+// parser and the channel resolution behind it: no panic; an error names
+// the package; a parsed mapping holds only known signals with trimmed,
+// non-empty channels, parses back the same from its own rendering, and
+// resolves to channel indexes inside the capture or to an error.
+func FuzzParseChannels(f *testing.F) {
+	for _, s := range []string{"", "lad0=2,lclk=4,lframe#=LF", "scope=module", "LAD[0]=board.LAD0", "lad0=1,lad0=2",
+		"=", ",", " lframe_n = 3 ", "lclk=99", "lreset#=-1", "serirq=module.SERIRQ,scope=board", "lad3=lad0,lad0=lad3"} {
+		f.Add(s)
+	}
+	names := []string{"board.LCLK", "board.LFRAME#", "board.LAD0", "board.LAD1", "board.LAD2", "board.LAD3", "",
+		"module.LCLK", "module.LFRAME#", "module.LAD0", "module.LAD1", "module.LAD2", "module.LAD3", "LF"}
+	f.Fuzz(func(t *testing.T, spec string) {
+		o, err := ParseChannels(spec)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "decode: ") {
+				t.Fatalf("error without the package prefix: %v", err)
+			}
+			return
+		}
+		var parts []string
+		for s, v := range o {
+			if s != scopeKey && s >= numSignals {
+				t.Fatalf("%q: mapped unknown signal %d", spec, s)
+			}
+			if v == "" || v != strings.TrimSpace(v) {
+				t.Fatalf("%q: %s maps to %q", spec, s, v)
+			}
+			k := s.String()
+			if s == scopeKey {
+				k = "scope"
+			}
+			parts = append(parts, k+"="+v)
+		}
+		again, err := ParseChannels(strings.Join(parts, ","))
+		if err != nil || !maps.Equal(again, o) {
+			t.Fatalf("%q parsed to %v; its rendering %q parses to %v, %v", spec, o, strings.Join(parts, ","), again, err)
+		}
+		ch, err := resolve(names, len(names), o)
+		if err != nil {
+			return
+		}
+		for s, c := range ch {
+			if c < -1 || c >= len(names) || Signal(s).required() && c < 0 {
+				t.Fatalf("%q: %s resolved to channel %d of %d", spec, Signal(s), c, len(names))
+			}
+		}
 	})
 }

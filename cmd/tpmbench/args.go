@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -26,10 +27,39 @@ func needOne(need string) cobra.PositionalArgs {
 	}
 }
 
+// noArgs refuses positional arguments, naming the command.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return argError(cmd, "%s takes no arguments (got %q)", cmd.Name(), args)
+	}
+	return nil
+}
+
 // scenarioArg accepts at most one positional argument: the simulated bench to use.
 func scenarioArg(cmd *cobra.Command, args []string) error {
 	if len(args) > 1 {
 		return argError(cmd, "%s takes at most one SCENARIO (a built-in name, see \"tpmbench sim --list\", or a scenario file), got %q", cmd.Name(), args)
 	}
 	return nil
+}
+
+// needSubcommand is the body of a command that only groups subcommands: without one it
+// prints its help on stderr and exits 2.
+func needSubcommand(cmd *cobra.Command, _ []string) error {
+	cmd.SetOut(cmd.ErrOrStderr())
+	if err := cmd.Help(); err != nil {
+		return err
+	}
+	return usageErrorf("%s needs a subcommand: %s", cmd.CommandPath(), subcommandNames(cmd))
+}
+
+// subcommandNames lists a command's subcommands: "list, lock".
+func subcommandNames(cmd *cobra.Command) string {
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return strings.Join(names, ", ")
 }

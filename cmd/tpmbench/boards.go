@@ -22,7 +22,7 @@ func newBoardsCmd(e *env) *cobra.Command {
 connectors, both the headers on mainboards and the sockets of TPM modules, with their
 confidence (2S two or more sources, 1S one source, INF inferred, WRITEUP, UNCONFIRMED).
 --boards DIR adds your own YAML files; "tpmbench pins ID" shows one connector's pins.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			db, err := boards.Open(e.boardsDir)
 			if err != nil {

@@ -39,8 +39,8 @@ from the FIFO traffic, named with their return codes.
 --cycles (the default) prints one line per cycle: index, time, kind, hex address and data, SYNC
 waits, and in brackets how a cycle ended when it did not complete (ABORTED, INTERRUPTED by a new
 LFRAME#, RESET, TRUNCATED) and with '!' each tolerated spec deviation (short-final-tar,
-tar-not-1111, bad-sync...). --regs prints register accesses, --commands TPM commands. A summary
-of counts follows. --json prints the same as one JSON document.
+tar-not-1111, bad-sync...). --regs prints register accesses, --commands TPM commands (one of
+the three). A summary of counts follows. --json prints the same as one JSON document.
 
 --diagnose instead names line-level faults the samples show: no LCLK, LFRAME# never (or always)
 low, LRESET# held, a LAD line that never changes, LAD lines always equal (bridged) or in the wrong
@@ -53,7 +53,7 @@ do not matter). When the capture names them otherwise, map them:
 where each value is a channel name or an index from 0.
 
 Exit status 2 when the capture cannot be read; with --diagnose, 1 when a fault is found.`,
-		Args: cobra.ExactArgs(1),
+		Args: needOne("decode needs a CAPTURE file (.sr or .vcd)"),
 		RunE: func(_ *cobra.Command, args []string) error { return c.run(args[0]) },
 	}
 	f := cmd.Flags()
@@ -63,6 +63,7 @@ Exit status 2 when the capture cannot be read; with --diagnose, 1 when a fault i
 	f.BoolVar(&c.json, "json", false, "print JSON")
 	f.BoolVar(&c.diagnose, "diagnose", false, "name line-level faults (stuck, bridged, crossed lines, no clock...)")
 	f.StringVar(&c.channels, "channels", "", "map signals to capture channels, e.g. lclk=4,lframe=5 or scope=module (`SIG=CH,...`)")
+	cmd.MarkFlagsMutuallyExclusive("cycles", "regs", "commands")
 	return cmd
 }
 

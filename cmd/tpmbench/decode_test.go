@@ -86,9 +86,13 @@ func TestDecodeSimulatorVCD(t *testing.T) {
 	if _, errOut, code := runCmd(t, "sim", "bare", "--vcd", vcd); code != exitOK {
 		t.Fatalf("sim: exit %d: %s", code, errOut)
 	}
-	out, errOut, code := runCmd(t, "decode", vcd, "--regs", "--commands", "--json")
+	regs, errOut, code := runCmd(t, "decode", vcd, "--regs", "--json")
 	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut)
+		t.Fatalf("--regs: exit %d: %s", code, errOut)
+	}
+	cmds, errOut, code := runCmd(t, "decode", vcd, "--commands", "--json")
+	if code != exitOK {
+		t.Fatalf("--commands: exit %d: %s", code, errOut)
 	}
 	var doc struct {
 		Regs []struct {
@@ -102,8 +106,10 @@ func TestDecodeSimulatorVCD(t *testing.T) {
 			Status string `json:"status"`
 		} `json:"commands"`
 	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, out)
+	for _, out := range []string{regs, cmds} {
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
 	}
 	if len(doc.Regs) == 0 || doc.Regs[0].Register != "DID_VID" || doc.Regs[0].Value != 0x000B15D1 || doc.Regs[0].Width != 4 {
 		t.Errorf("first register access = %+v, want DID_VID 0x000B15D1", doc.Regs)
@@ -131,7 +137,8 @@ func TestDecodeErrors(t *testing.T) {
 		{[]string{"decode", junk}, "no channel for lad0"},
 		{[]string{"decode", truncated}, "not a readable .sr"},
 		{[]string{"decode", junk, "--channels", "lclk"}, "want SIGNAL=CHANNEL"},
-		{[]string{"decode"}, "accepts 1 arg"},
+		{[]string{"decode"}, "decode needs a CAPTURE file (.sr or .vcd)"},
+		{[]string{"decode", junk, "--regs", "--commands"}, "[cycles regs commands]"},
 	}
 	for _, tt := range tests {
 		_, errOut, code := runCmd(t, tt.args...)

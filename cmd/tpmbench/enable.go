@@ -179,9 +179,9 @@ disabled, no software can do this: enable says so and what to do instead. A TPM 
 such commands; enable explains what software cannot do there.
 
 Exit status: 0 when the TPM is (or will be after the reset) enabled and active, or nothing was
-needed; 1 when a step failed, the run was interrupted, or software cannot enable this TPM;
-2 usage.`,
-		Args: cobra.MaximumNArgs(1),
+needed; 1 when a step failed or software cannot enable this TPM; 2 usage; 130 when Ctrl-C
+interrupted the run (the report says which step).`,
+		Args: scenarioArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAction(e, &f, args, asJSON, func(s *probeSession, out, log io.Writer) action {
 				return &enableRun{s: s, out: out, log: log, dryRun: dryRun, reset: !noReset,

@@ -266,7 +266,7 @@ func TestEnableUsage(t *testing.T) {
 		{[]string{"enable", "--sim=default", "--mmio"}, "exclude each other"},
 		{[]string{"enable", "--locality", "7"}, "want 0-4"},
 		{[]string{"enable", "no-such-scenario"}, "no-such-scenario"},
-		{[]string{"enable", "a", "b"}, "accepts at most 1 arg"},
+		{[]string{"enable", "a", "b"}, "enable takes at most one SCENARIO"},
 	}
 	for _, tt := range tests {
 		_, errOut, code := runCmd(t, tt.args...)

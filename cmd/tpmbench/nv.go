@@ -20,7 +20,7 @@ func newNVCmd(e *env) *cobra.Command {
 		Use:   "nv",
 		Short: "TPM non-volatile storage: list the defined indices, lock NV (TPM_NV_INDEX_LOCK)",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		RunE:  needSubcommand,
 	}
 	for _, sub := range nvSubcommands {
 		cmd.AddCommand(sub(e))

@@ -60,7 +60,7 @@ launch depends on (AUX 0x01C10102, PS 0x01C10103, PO 0x01C10106) and their write
 
 Exit status: 0 when nvLocked is TRUE (verified after --yes) or on a TPM 2.0; 1 when it is FALSE
 and stays so, or the definition failed; 2 usage.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: scenarioArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAction(e, &f, args, asJSON, func(s *probeSession, out, log io.Writer) action {
 				return &nvLockRun{s: s, out: out, log: log, yes: yes,

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -158,6 +160,9 @@ func (s *probeSession) probe() error {
 // failed prints the report and diagnosis of a failed probe on stderr and returns the exit
 // error for it.
 func (s *probeSession) failed(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return interruptedError(err)
+	}
 	s.res.WriteText(s.e.stderr)
 	fmt.Fprintf(s.e.stderr, "tpmbench: probe failed: %v\n", err)
 	return benchFailed()
@@ -238,6 +243,9 @@ report); 1 when no TPM answered or the probe could not complete, with a diagnosi
 						fmt.Fprintf(e.stdout, "injected faults: %s\n", strings.Join(res.Sim.Faults, "; "))
 					}
 				}
+			}
+			if errors.Is(perr, context.Canceled) {
+				return interruptedError(perr)
 			}
 			if perr != nil {
 				if !asJSON {

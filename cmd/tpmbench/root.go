@@ -14,6 +14,8 @@ const (
 	exitOK    = 0 // success: the wiring is fine, the TPM answered and the probe completed
 	exitBench = 1 // the bench is not right: checks failed, no TPM, a TPM error
 	exitUsage = 2 // usage or input error
+	// exitInterrupted: Ctrl-C (SIGINT) ended the command, 128 + SIGINT as shells report it.
+	exitInterrupted = 130
 )
 
 // env is what every subcommand gets: where to write, and the root's persistent flags.
@@ -41,11 +43,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	_, err := root.ExecuteContextC(ctx)
+	if err != nil && (ctx.Err() != nil || errors.Is(err, context.Canceled)) {
+		return interruptedError(err)
+	}
 	if err != nil && !isExitError(err) {
 		// cobra's own errors are flag and argument mistakes: usage errors.
 		err = &exitError{code: exitUsage, err: err}
 	}
 	return err
+}
+
+// interruptedError is the exit error of a command that Ctrl-C ended: exit 130, and the message
+// says which step was in progress when the command's error names it.
+func interruptedError(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.code == exitInterrupted {
+			return err
+		}
+		err = ee.err
+	}
+	if err == nil || errors.Is(err, context.Canceled) && err.Error() == context.Canceled.Error() {
+		return &exitError{code: exitInterrupted, err: errors.New("interrupted")}
+	}
+	return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: %w", err)}
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -57,7 +78,7 @@ support or a kernel driver, take it through enable/activate and the NV lock, and
 on a simulated LPC bus with fault injection. It also decodes logic-analyser captures of LPC.
 
 Exit codes: 0 success, 1 the bench is not right (checks failed, no TPM, TPM error),
-2 usage or input error.`,
+2 usage or input error, 130 interrupted (Ctrl-C).`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,

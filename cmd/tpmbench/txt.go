@@ -19,7 +19,7 @@ func newTXTCmd(e *env) *cobra.Command {
 		Use:   "txt",
 		Short: "Intel TXT registers: decode TXT.ERRORCODE",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		RunE:  needSubcommand,
 	}
 	cmd.AddCommand(newTXTDecodeCmd(e))
 	return cmd
@@ -55,11 +55,11 @@ VALUE is not a 32-bit hexadecimal value.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if mmio {
 				if len(args) > 0 {
-					return fmt.Errorf("--mmio reads the value from the machine; drop the argument %q", args[0])
+					return argError(cmd, "--mmio reads the value from the machine; drop the argument %q", args[0])
 				}
 				return nil
 			}
-			return cobra.ExactArgs(1)(cmd, args)
+			return needOne("txt decode needs a TXT.ERRORCODE VALUE (hex, e.g. 0xc0021041) or --mmio")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var d txtDecoded

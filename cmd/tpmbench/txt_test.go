@@ -118,10 +118,10 @@ func TestTXTDecodeUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"txt", "decode"}, "accepts 1 arg"},
+		{[]string{"txt", "decode"}, "txt decode needs a TXT.ERRORCODE VALUE"},
 		{[]string{"txt", "decode", "0xzz"}, "byte 2 ('z') is not a hex digit"},
 		{[]string{"txt", "decode", "0x123456789"}, "more than 32 bits"},
-		{[]string{"txt", "decode", "1", "2"}, "accepts 1 arg"},
+		{[]string{"txt", "decode", "1", "2"}, "takes one argument, got 2"},
 	}
 	for _, tt := range tests {
 		_, errOut, code := runCmd(t, tt.args...)

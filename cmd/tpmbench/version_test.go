@@ -45,10 +45,10 @@ func TestReportCommandsFailCleanly(t *testing.T) {
 	}
 }
 
-// TestNVParentHelp: "nv" alone shows its subcommands.
+// TestNVParentHelp: "nv" alone shows its subcommands on stderr and exits 2.
 func TestNVParentHelp(t *testing.T) {
-	out, _, code := runCmd(t, "nv")
-	if code != exitOK || !strings.Contains(out, "list") {
-		t.Errorf("exit %d:\n%s", code, out)
+	out, errOut, code := runCmd(t, "nv")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "Available Commands:") || !strings.Contains(errOut, "needs a subcommand: list, lock") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
 }

@@ -48,7 +48,12 @@ input error. "tpmbench boards" lists the ids.`,
 		Example: `  tpmbench wire asus-tpm-20-1 apu1d
   tpmbench wire asus-tpm-20-1 apu1d --format svg -o wiring.svg
   tpmbench wire --check my-wiring.yaml`,
-		Args: cobra.MaximumNArgs(2),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 2 {
+				return argError(cmd, "wire takes a MODULE and a BOARD, got %d arguments: %q", len(args), args)
+			}
+			return nil
+		},
 		RunE: func(_ *cobra.Command, args []string) error { return c.run(args) },
 	}
 	cmd.Flags().StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(wireFormats, ", "))

@@ -39,7 +39,7 @@ type boardsModel struct {
 	err       error
 	panes     [2]pickList // 0: modules, 1: boards and headers
 	focus     int
-	filtering bool // "/" pressed: printable keys go to the focused pane's filter
+	filtering bool // "/" pressed: printable keys go to the filter (see setFilter)
 	module    string
 }
 
@@ -128,18 +128,37 @@ func (m *boardsModel) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.setFilter("")
 	case msg.Code == tea.KeyBackspace:
 		if r := []rune(p.filter); len(r) > 0 {
-			p.setFilter(string(r[:len(r)-1]))
+			m.setFilter(string(r[:len(r)-1]))
 		}
 	case key.Matches(msg, m.km.Up), key.Matches(msg, m.km.Down):
 		if msg.Text == "" { // arrows move; j and k are letters of the filter
 			m.navKey(msg)
 			return nil
 		}
-		p.setFilter(p.filter + msg.Text)
+		m.setFilter(p.filter + msg.Text)
 	case msg.Text != "":
-		p.setFilter(p.filter + msg.Text)
+		m.setFilter(p.filter + msg.Text)
 	}
 	return nil
+}
+
+// setFilter filters the focused pane. When that leaves it empty and the other pane has
+// matches, the filter and the focus move there: "/apu2" typed with the modules focused finds
+// the board, "/tpm4a" typed with the boards focused finds the module. The pane left behind
+// keeps its cursor, so enter on a board still pairs it with the module under that cursor.
+func (m *boardsModel) setFilter(f string) {
+	p, other := &m.panes[m.focus], &m.panes[1-m.focus]
+	p.setFilter(f)
+	if f == "" || len(p.shown) > 0 {
+		return
+	}
+	saved := other.filter
+	if other.setFilter(f); len(other.shown) == 0 {
+		other.setFilter(saved)
+		return
+	}
+	p.setFilter("")
+	m.focus = 1 - m.focus
 }
 
 func (m *boardsModel) navKey(msg tea.KeyPressMsg) tea.Cmd {

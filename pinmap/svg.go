@@ -78,27 +78,82 @@ func (hb *headerBox) centre(n int) (float64, float64) {
 	return hb.x + (float64(col)+0.5)*hb.pitch, hb.y + (float64(line)+0.5)*hb.pitch
 }
 
-// exit returns where a wire to pin n leaves the housing towards the wires (the right edge of
-// the module, the left edge of the board) and the path segment between that point and the
-// pin: "M pin L exit" for the module, "L pin" appended after the curve for the board. Pins of
-// the column away from the wires leave between two pins of the near column, half a pitch
-// below their own line, so they cross neither a pin nor a label.
-func (hb *headerBox) exit(n int, module bool) (x, y float64, seg string) {
+// Label metrics, in pixels from the baseline, for the 12 px font with its 3 px white halo:
+// the tallest glyphs (brackets) reach svgTextUp above the baseline and svgTextDown below.
+const (
+	svgTextUp   = 10.6
+	svgTextDown = 3.1
+	svgWireW    = 3.5 // stroke width of a wire
+	svgLabelPad = 6.0 // between the housing and its labels, and between labels and wires
+)
+
+// wireSide reports whether pin column col faces the wires: the right column of the module,
+// the left column of the board, and a single row always.
+func (hb *headerBox) wireSide(col int, module bool) bool {
+	return hb.c.Geometry.Rows == 1 || (col == 1) == module
+}
+
+// pad is the housing's margin around the pin grid.
+func (hb *headerBox) pad() float64 { return hb.pitch * 0.15 }
+
+// wireLabelW is the width of the labels between the housing and the wires.
+func (hb *headerBox) wireLabelW(module bool) float64 {
+	switch {
+	case hb.c.Geometry.Rows == 1:
+		return 0 // a single row is labelled on the side away from the wires
+	case module:
+		return hb.labelW[1]
+	}
+	return hb.labelW[0]
+}
+
+// laneEnd is the x where the wires of this header leave their straight lanes through the
+// label column and start their curve to the other header.
+func (hb *headerBox) laneEnd(module bool) float64 {
+	room := hb.laneRoom(module)
+	if module {
+		return hb.x + hb.width() + room
+	}
+	return hb.x - room
+}
+
+// laneRoom is the distance from the housing's wire-side edge of pins to the lanes' end.
+func (hb *headerBox) laneRoom(module bool) float64 {
+	return hb.pad() + svgLabelPad + hb.wireLabelW(module) + svgLabelPad
+}
+
+// spacing is the clear space between a row's label, its wire lanes and the next row's label
+// on the wire side (see lanes).
+func (hb *headerBox) spacing() float64 {
+	return max(0.5, (hb.pitch-(svgTextUp+svgTextDown+2*svgWireW))/3)
+}
+
+// lanes returns, for the pins of a line at height cy, the y of the label baseline and of the
+// two wire lanes beside it on the wire side: the label on top, then the lane of the pin next
+// to the wires (at the pin's own height), then the lane of the pin behind it. Wires run
+// straight through the label column in these lanes, so they cross no text.
+func (hb *headerBox) lanes(cy float64) (label, near, far float64) {
+	g := hb.spacing()
+	return cy - svgWireW/2 - g - svgTextDown, cy, cy + svgWireW + g
+}
+
+// route returns the path of a wire between pin n and the end of its lane, listed from the
+// pin outwards, and the lane's end. A pin next to the wires is reached straight along its
+// lane. A pin behind it is reached through the channel between two lines of pins: down from
+// the pin, along the channel to the housing's edge, then to its lane.
+func (hb *headerBox) route(n int, module bool) (pts [][2]float64) {
 	cx, cy := hb.centre(n)
 	_, col := hb.c.Geometry.Position(n)
-	far := hb.c.Geometry.Rows == 2 && (col == 0) == module
-	edge := hb.x + hb.width()
-	if !module {
-		edge = hb.x
-	}
-	x, y = edge, cy
-	if far {
-		y = cy + hb.pitch/2
-	}
+	_, near, far := hb.lanes(cy)
+	grid, outer, end := hb.x, hb.x-hb.pad(), hb.laneEnd(false)
 	if module {
-		return x, y, fmt.Sprintf("M%.1f %.1fL%.1f %.1f", cx, cy, x, y)
+		grid, outer, end = hb.x+hb.width(), hb.x+hb.width()+hb.pad(), hb.laneEnd(true)
 	}
-	return x, y, fmt.Sprintf("L%.1f %.1f", cx, cy)
+	if hb.wireSide(col, module) {
+		return [][2]float64{{cx, cy}, {end, near}}
+	}
+	channel := cy + hb.pitch/2
+	return [][2]float64{{cx, cy}, {cx, channel}, {grid, channel}, {outer, far}, {end, far}}
 }
 
 func pinLabel(p boards.Pin) string { return fmt.Sprintf("%d %s", p.Number, p.Name()) }
@@ -118,12 +173,9 @@ func esc(t string) string {
 // found an error on it), and beside it the wire list and the findings.
 func (r *Report) WriteSVG(w io.Writer) error {
 	mod, hdr := newHeaderBox(r.Setup.Module), newHeaderBox(r.Setup.Header)
-	mod.x = svgMargin + mod.labelW[0] + 8
+	mod.x = svgMargin + mod.labelW[0] + mod.pad() + svgLabelPad
 	mod.y = svgTitleH + 52
-	hdr.x = mod.x + mod.width() + mod.labelW[1] + 16 + svgWireGap + hdr.labelW[0] + 8
-	if hdr.c.Geometry.Rows == 1 {
-		hdr.x = mod.x + mod.width() + mod.labelW[1] + 16 + svgWireGap
-	}
+	hdr.x = mod.laneEnd(true) + svgWireGap + hdr.laneRoom(false)
 	hdr.y = mod.y
 	rightLabels := hdr.labelW[1]
 	if hdr.c.Geometry.Rows == 1 {
@@ -174,8 +226,8 @@ func (s *svgWriter) header(hb *headerBox, title string, module bool) {
 		fill = "#2e7d32"
 	}
 	pad := hb.pitch * 0.15
-	s.printf(`<text x="%.1f" y="%.1f" font-weight="bold" text-anchor="middle">%s</text>`+"\n", hb.x+hb.width()/2, hb.y-22, esc(title))
-	s.printf(`<text x="%.1f" y="%.1f" fill="#555" text-anchor="middle">%s, %dx%d, %.2f mm</text>`+"\n", hb.x+hb.width()/2, hb.y-8, esc(g.Gender), g.Rows, g.Cols, g.PitchMM)
+	s.printf(`<text x="%.1f" y="%.1f" font-weight="bold" text-anchor="middle">%s</text>`+"\n", hb.x+hb.width()/2, hb.y-26, esc(title))
+	s.printf(`<text x="%.1f" y="%.1f" fill="#555" text-anchor="middle">%s, %dx%d, %.2f mm</text>`+"\n", hb.x+hb.width()/2, hb.y-12, esc(g.Gender), g.Rows, g.Cols, g.PitchMM)
 	s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="3" fill="%s"/>`+"\n", hb.x-pad, hb.y-pad, hb.width()+2*pad, hb.height()+2*pad, fill)
 }
 
@@ -199,9 +251,10 @@ func (s *svgWriter) pins(hb *headerBox) {
 }
 
 // labels writes each pin's number and signal outside the housing: column 0 to the left,
-// column 1 to the right; for a single row, on the side facing away from the wires.
+// column 1 to the right; for a single row, on the side facing away from the wires. On the
+// wire side a label sits above its wire lanes (see lanes).
 func (s *svgWriter) labels(hb *headerBox, module bool) {
-	gap := hb.pitch*0.15 + 6
+	gap := hb.pad() + svgLabelPad
 	for _, p := range hb.c.Pins {
 		_, col := hb.c.Geometry.Position(p.Number)
 		_, cy := hb.centre(p.Number)
@@ -219,10 +272,9 @@ func (s *svgWriter) labels(hb *headerBox, module bool) {
 		if left {
 			x, anchor = hb.x-gap, "end"
 		}
-		// A label on the side the wires leave from sits just above its own wire.
 		y := cy + 4
-		if hb.c.Geometry.Rows == 2 && left != module {
-			y = cy - 5
+		if hb.c.Geometry.Rows == 2 && hb.wireSide(col, module) {
+			y, _, _ = hb.lanes(cy)
 		}
 		s.printf(`<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s" stroke="#fff" stroke-width="3" paint-order="stroke">%s</text>`+"\n",
 			x, y, anchor, colour, esc(pinLabel(p)))
@@ -254,15 +306,23 @@ func (r *Report) drawWires(s *svgWriter, mod, hdr *headerBox) {
 		if _, ok := r.Setup.Header.Pin(w.BoardPin); !ok {
 			continue
 		}
-		mx, my, mpath := mod.exit(w.ModulePin, true)
-		bx, by, bpath := hdr.exit(w.BoardPin, false)
-		dx := (bx - mx) * 0.45
+		from, to := mod.route(w.ModulePin, true), hdr.route(w.BoardPin, false)
+		var d strings.Builder
+		for i, pt := range from {
+			fmt.Fprintf(&d, "%c%.1f %.1f", "ML"[min(i, 1)], pt[0], pt[1])
+		}
+		m, b := from[len(from)-1], to[len(to)-1]
+		dx := (b[0] - m[0]) * 0.45
+		fmt.Fprintf(&d, "C%.1f %.1f %.1f %.1f %.1f %.1f", m[0]+dx, m[1], b[0]-dx, b[1], b[0], b[1])
+		for i := len(to) - 2; i >= 0; i-- {
+			fmt.Fprintf(&d, "L%.1f %.1f", to[i][0], to[i][1])
+		}
 		dash := ""
 		if bad[[2]int{w.ModulePin, w.BoardPin}] {
 			dash = ` stroke-dasharray="8 5"`
 		}
-		s.printf(`<path d="%sC%.1f %.1f %.1f %.1f %.1f %.1f%s" fill="none" stroke="%s" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round" opacity="0.9"%s><title>%d → %d %s</title></path>`+"\n",
-			mpath, mx+dx, my, bx-dx, by, bx, by, bpath, colourOf(w.Signal), dash, w.ModulePin, w.BoardPin, esc(w.Signal))
+		s.printf(`<path d="%s" fill="none" stroke="%s" stroke-width="%.1f" stroke-linecap="round" stroke-linejoin="round" opacity="0.9"%s><title>%d → %d %s</title></path>`+"\n",
+			d.String(), colourOf(w.Signal), svgWireW, dash, w.ModulePin, w.BoardPin, esc(w.Signal))
 	}
 }
 
@@ -305,19 +365,27 @@ func (r *Report) panelLines() []panelLine {
 			head = false
 		}
 		if pins := f.PinList(); pins != "" {
-			ls = append(ls, panelLine{text: "pins: " + pins, indent: 16, attrs: ` fill="#444"`})
+			ls = append(ls, indented("pins: "+pins)...)
 		}
 		if f.Fix != "" {
-			for i, l := range strings.Split(wrap("fix: "+f.Fix, svgWrapAt-2), "\n") {
-				ind := 16.0
-				if i > 0 {
-					ind = 16 + 5*svgCharW
-				}
-				ls = append(ls, panelLine{text: l, indent: ind, attrs: ` fill="#444"`})
-			}
+			ls = append(ls, indented("fix: "+f.Fix)...)
 		}
 	}
 	return slices.Clip(ls)
+}
+
+// indented wraps a "pins: " or "fix: " line of a finding, the continuation lines aligned
+// after the 5-character prefix.
+func indented(text string) []panelLine {
+	var ls []panelLine
+	for i, l := range strings.Split(wrap(text, svgWrapAt-2), "\n") {
+		ind := 16.0
+		if i > 0 {
+			ind = 16 + 5*svgCharW
+		}
+		ls = append(ls, panelLine{text: l, indent: ind, attrs: ` fill="#444"`})
+	}
+	return ls
 }
 
 // Colour returns the colour (#rrggbb) the drawings give a signal's wire.

@@ -66,6 +66,7 @@ type clockTee struct {
 	started bool
 }
 
+// Next returns the source's next chunk, recording the line states at each LCLK rising edge.
 func (c *clockTee) Next() (decode.Chunk, error) {
 	ch, err := c.Source.Next()
 	if err != nil {

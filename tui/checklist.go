@@ -22,7 +22,9 @@ const checklistName = "checklist.json"
 // checklistFile is the file's content: per wiring ("module board"), the soldered wires as
 // "modulePin-boardPin".
 type checklistFile struct {
-	Version int                 `json:"version"`
+	// Version is the file format's version.
+	Version int `json:"version"`
+	// Wirings maps "module board" to the wires ticked as soldered, "modulePin-boardPin".
 	Wirings map[string][]string `json:"wirings"`
 }
 

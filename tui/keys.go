@@ -4,37 +4,58 @@ import "charm.land/bubbles/v2/key"
 
 // KeyMap holds every key binding of the UI. Screens pick the ones they use for the help bar.
 type KeyMap struct {
+	// NextScreen shows the next screen in tab order.
 	NextScreen key.Binding
+	// PrevScreen shows the previous screen.
 	PrevScreen key.Binding
-	Quit       key.Binding
-	Help       key.Binding
+	// Quit leaves the UI.
+	Quit key.Binding
+	// Help switches the help bar between one line and every key.
+	Help key.Binding
 
-	Move     key.Binding // help only: up and down together
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
+	// Move is for the help bar only: up and down together.
+	Move key.Binding
+	// Up moves the cursor one row up.
+	Up key.Binding
+	// Down moves the cursor one row down.
+	Down key.Binding
+	// PageUp moves the cursor or the view ten rows up.
+	PageUp key.Binding
+	// PageDown moves the cursor or the view ten rows down.
 	PageDown key.Binding
-	Left     key.Binding
-	Right    key.Binding
-	Select   key.Binding
-	Filter   key.Binding
-	Back     key.Binding
+	// Left focuses the left pane.
+	Left key.Binding
+	// Right focuses the right pane.
+	Right key.Binding
+	// Select chooses the item under the cursor.
+	Select key.Binding
+	// Filter starts typing a filter.
+	Filter key.Binding
+	// Back leaves a filter, a prompt, a confirmation or a probe result; on a list it clears the filter.
+	Back key.Binding
 
-	Tick      key.Binding // checklist: mark a wire soldered
-	Toggle    key.Binding // probe: choose a fault
-	View      key.Binding // wiring: switch between table, checks and drawing
-	Run       key.Binding // probe: start
-	Scenario  key.Binding // probe: next scenario
-	Fault     key.Binding // probe: toggle a fault
-	Source    key.Binding // probe: simulator or hardware
-	Trace     key.Binding // probe: register trace in the log
-	Cancel    key.Binding
-	Jump      key.Binding // bus: from a TPM command to its cycles
-	Open      key.Binding // bus: open a capture file
-	Confirm   key.Binding
-	ZoomIn    key.Binding
-	ZoomOut   key.Binding
-	NextLevel key.Binding // bus: cycles, registers, commands
+	// Tick marks a wire of the solder checklist as soldered, or not.
+	Tick key.Binding
+	// Toggle adds the fault under the cursor to the probe's bench, or removes it.
+	Toggle key.Binding
+	// View switches the Wiring screen between table, checks and drawing.
+	View key.Binding
+	// Run starts the probe.
+	Run key.Binding
+	// Source switches the probe between the simulator and the hardware window.
+	Source key.Binding
+	// Trace puts every register access of the probe in its log, or stops it.
+	Trace key.Binding
+	// Cancel stops a running probe.
+	Cancel key.Binding
+	// Jump goes from a TPM command on the Bus screen to its cycles.
+	Jump key.Binding
+	// Open asks for the path of a capture file to show on the Bus screen.
+	Open key.Binding
+	// Confirm answers yes to a confirmation.
+	Confirm key.Binding
+	// NextLevel switches the Bus screen between LPC cycles and TPM commands.
+	NextLevel key.Binding
 }
 
 // DefaultKeyMap returns the key bindings tpmbench ships with.
@@ -60,16 +81,12 @@ func DefaultKeyMap() KeyMap {
 		Toggle:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 		View:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "view")),
 		Run:       key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "run")),
-		Scenario:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scenario")),
-		Fault:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fault")),
 		Source:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "sim/hw")),
 		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace")),
 		Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
 		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "cycles")),
 		Open:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open")),
 		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
-		ZoomIn:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "zoom")),
-		ZoomOut:   key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom out")),
 		NextLevel: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "cycles/cmds")),
 	}
 }

@@ -471,6 +471,7 @@ func (c *countingBus) tick() error {
 	return nil
 }
 
+// Read8 reads one byte register, or stops the probe once it is cancelled.
 func (c *countingBus) Read8(off uint32) (uint8, error) {
 	if err := c.tick(); err != nil {
 		return 0xFF, err
@@ -478,6 +479,7 @@ func (c *countingBus) Read8(off uint32) (uint8, error) {
 	return c.Bus.Read8(off)
 }
 
+// Write8 writes one byte register, or stops the probe once it is cancelled.
 func (c *countingBus) Write8(off uint32, v uint8) error {
 	if err := c.tick(); err != nil {
 		return err
@@ -485,6 +487,7 @@ func (c *countingBus) Write8(off uint32, v uint8) error {
 	return c.Bus.Write8(off, v)
 }
 
+// Read32 reads one 32-bit register, or stops the probe once it is cancelled.
 func (c *countingBus) Read32(off uint32) (uint32, error) {
 	if err := c.tick(); err != nil {
 		return 0xFFFFFFFF, err
@@ -492,6 +495,7 @@ func (c *countingBus) Read32(off uint32) (uint32, error) {
 	return c.Bus.Read32(off)
 }
 
+// Write32 writes one 32-bit register, or stops the probe once it is cancelled.
 func (c *countingBus) Write32(off uint32, v uint32) error {
 	if err := c.tick(); err != nil {
 		return err
@@ -505,6 +509,7 @@ type lineWriter struct {
 	pending []byte
 }
 
+// Write sends each complete line of p as a log message and keeps the rest for later.
 func (w *lineWriter) Write(p []byte) (int, error) {
 	w.pending = append(w.pending, p...)
 	for {

@@ -9,18 +9,30 @@ import (
 
 // Styles holds every style the screens use, so a theme is one value.
 type Styles struct {
-	Tab       lipgloss.Style // an inactive screen name in the tab bar
-	ActiveTab lipgloss.Style // the shown screen's name
-	Heading   lipgloss.Style // a section title inside a screen
-	Selected  lipgloss.Style // the row under the cursor
-	Focused   lipgloss.Style // heading of the focused pane
-	Dim       lipgloss.Style // secondary text
-	OK        lipgloss.Style
-	Info      lipgloss.Style
-	Warning   lipgloss.Style
-	Error     lipgloss.Style
-	Disabled  lipgloss.Style // an option that cannot be used here
-	Help      help.Styles
+	// Tab is an inactive screen name in the tab bar.
+	Tab lipgloss.Style
+	// ActiveTab is the shown screen's name in the tab bar.
+	ActiveTab lipgloss.Style
+	// Heading is a section title inside a screen.
+	Heading lipgloss.Style
+	// Selected is the row under the cursor.
+	Selected lipgloss.Style
+	// Focused is the heading of the focused pane.
+	Focused lipgloss.Style
+	// Dim is secondary text.
+	Dim lipgloss.Style
+	// OK is a good outcome: a check passed, a probe completed.
+	OK lipgloss.Style
+	// Info is a finding worth knowing.
+	Info lipgloss.Style
+	// Warning is a finding that works with a caveat, or a state worth a look.
+	Warning lipgloss.Style
+	// Error is a failure or a finding that will not work.
+	Error lipgloss.Style
+	// Disabled is an option that cannot be used here.
+	Disabled lipgloss.Style
+	// Help styles the help bar.
+	Help help.Styles
 }
 
 // DefaultStyles returns the styles for a dark or light terminal background. Colours are

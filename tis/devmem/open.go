@@ -20,10 +20,15 @@ const (
 
 // Refusal reasons, matched with errors.Is.
 var (
+	// ErrDriverBound is a kernel TPM driver holding the window (sysfs or /proc/iomem says so).
 	ErrDriverBound = errors.New("a kernel driver owns the TPM")
-	ErrNotRoot     = errors.New("not root")
-	ErrLockdown    = errors.New("kernel lockdown blocks /dev/mem")
-	ErrNoDevMem    = errors.New("no /dev/mem")
+	// ErrNotRoot is a process without the effective user ID 0 that mapping /dev/mem needs.
+	ErrNotRoot = errors.New("not root")
+	// ErrLockdown is a kernel in integrity or confidentiality lockdown, which refuses /dev/mem.
+	ErrLockdown = errors.New("kernel lockdown blocks /dev/mem")
+	// ErrNoDevMem is a machine without /dev/mem: a container, or a kernel built without
+	// CONFIG_DEVMEM.
+	ErrNoDevMem = errors.New("no /dev/mem")
 )
 
 // System names the files Open inspects before mapping, so tests can point them at a fake tree.

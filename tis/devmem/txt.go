@@ -10,12 +10,17 @@ import (
 // Register offsets as tboot's config_regs.h and coreboot's TXT register header give them
 // (Intel TXT Software Development Guide, appendix B).
 const (
+	// TXTBase is the physical address of the TXT public configuration space.
 	TXTBase = 0xFED30000
+	// TXTSize is the one page mapped.
 	TXTSize = 0x1000
 
-	TXTStatusOffset      = 0x00 // TXT.STS, low 32 bits: bit 0 SENTER.DONE, bit 1 SEXIT.DONE
-	TXTErrorStatusOffset = 0x08 // TXT.ESTS, low 32 bits: bit 0 TXT_RESET.STS, bit 6 WAKE_ERROR.STS
-	TXTErrorCodeOffset   = 0x30 // TXT.ERRORCODE
+	// TXTStatusOffset is TXT.STS, low 32 bits: bit 0 SENTER.DONE, bit 1 SEXIT.DONE.
+	TXTStatusOffset = 0x00
+	// TXTErrorStatusOffset is TXT.ESTS, low 32 bits: bit 0 TXT_RESET.STS, bit 6 WAKE_ERROR.STS.
+	TXTErrorStatusOffset = 0x08
+	// TXTErrorCodeOffset is TXT.ERRORCODE.
+	TXTErrorCodeOffset = 0x30
 )
 
 // TXTSpace is the TXT public configuration space, readable at three fixed registers only.

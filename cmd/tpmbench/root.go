@@ -103,11 +103,12 @@ type exitError struct {
 	quiet bool // the command already printed everything the user needs
 }
 
+// Error is the message printed after "tpmbench: ", each package prefix said once (cliMessage).
 func (e *exitError) Error() string {
 	if e.err == nil {
 		return fmt.Sprintf("exit status %d", e.code)
 	}
-	return e.err.Error()
+	return cliMessage(e.err.Error())
 }
 
 func (e *exitError) Unwrap() error { return e.err }

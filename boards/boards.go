@@ -7,16 +7,16 @@ import (
 
 // Pin is one position of a connector.
 type Pin struct {
-	Number     int        `json:"pin"`
-	Signal     Signal     `json:"signal"`
-	Label      string     `json:"label,omitempty"` // the vendor's name for the pin
-	Dir        Direction  `json:"dir"`
-	Level      string     `json:"level,omitempty"`
-	Confidence Confidence `json:"confidence"`
-	Sources    []string   `json:"sources,omitempty"`
-	Never      string     `json:"never,omitempty"` // non-empty: never connect this pin, and why
-	Note       string     `json:"note,omitempty"`
-	Line       int        `json:"-"` // line of the pin's entry in its data file
+	Number     int        `json:"pin"`               // position on the connector, from 1
+	Signal     Signal     `json:"signal"`            // canonical signal name
+	Label      string     `json:"label,omitempty"`   // the vendor's name for the pin
+	Dir        Direction  `json:"dir"`               // direction seen from the host
+	Level      string     `json:"level,omitempty"`   // "3.3V", "5V", "0V" or "" when not known
+	Confidence Confidence `json:"confidence"`        // how well the sources establish the pin
+	Sources    []string   `json:"sources,omitempty"` // source keys, see data/sources.md
+	Never      string     `json:"never,omitempty"`   // non-empty: never connect this pin, and why
+	Note       string     `json:"note,omitempty"`    // free text from the data file
+	Line       int        `json:"-"`                 // line of the pin's entry in its data file
 }
 
 // Name is the signal with the vendor's label when that differs: "LCLK (PCICLK)".
@@ -32,13 +32,13 @@ func (p Pin) Name() string {
 
 // Geometry is the physical shape of a connector.
 type Geometry struct {
-	Rows      int     `json:"rows"`
-	Cols      int     `json:"cols"`
-	PitchMM   float64 `json:"pitch_mm"`
-	Numbering string  `json:"numbering"` // "odd-even" or "single-row"
-	Gender    string  `json:"gender"`    // "male", "female" or "holes"
-	Footprint string  `json:"footprint"` // "header" or "holes" (takes no standard header)
-	Keys      []int   `json:"keys,omitempty"`
+	Rows      int     `json:"rows"`           // 1 or 2
+	Cols      int     `json:"cols"`           // pins per row
+	PitchMM   float64 `json:"pitch_mm"`       // pin spacing in millimetres
+	Numbering string  `json:"numbering"`      // "odd-even" or "single-row"
+	Gender    string  `json:"gender"`         // "male", "female" or "holes"
+	Footprint string  `json:"footprint"`      // "header" or "holes" (takes no standard header)
+	Keys      []int   `json:"keys,omitempty"` // pins that are missing or blocked; their signal is KEY
 }
 
 // Position returns the row and column (both from 0) of pin n seen from above, pin 1 at row 0,
@@ -65,19 +65,19 @@ const (
 
 // Connector is a TPM header or a module's socket.
 type Connector struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Vendor     string     `json:"vendor,omitempty"`
-	Role       string     `json:"role"`
-	Bus        string     `json:"bus"`
-	Geometry   Geometry   `json:"geometry"`
-	Confidence Confidence `json:"confidence"`
-	Sources    []string   `json:"sources,omitempty"`
-	Chip       string     `json:"chip,omitempty"`
-	Notes      string     `json:"notes,omitempty"`
-	Pins       []Pin      `json:"pins"` // ordered by number, pin n at index n-1
-	File       string     `json:"-"`    // data file it came from
-	Line       int        `json:"-"`
+	ID         string     `json:"id"`                // unique id, e.g. pcengines-lpc-2x10
+	Name       string     `json:"name"`              // one-line name for people
+	Vendor     string     `json:"vendor,omitempty"`  // maker of the board or module
+	Role       string     `json:"role"`              // RoleHeader or RoleModule
+	Bus        string     `json:"bus"`               // "lpc" or "spi"
+	Geometry   Geometry   `json:"geometry"`          // physical shape
+	Confidence Confidence `json:"confidence"`        // of the connector as a whole
+	Sources    []string   `json:"sources,omitempty"` // source keys, see data/sources.md
+	Chip       string     `json:"chip,omitempty"`    // the TPM chip, for modules
+	Notes      string     `json:"notes,omitempty"`   // free text from the data file
+	Pins       []Pin      `json:"pins"`              // ordered by number, pin n at index n-1
+	File       string     `json:"-"`                 // data file it came from
+	Line       int        `json:"-"`                 // line of its entry in that file
 }
 
 // Pin returns pin n, or false when the connector has no such pin.
@@ -106,16 +106,16 @@ func (c *Connector) Has(s Signal) bool {
 
 // Board is a mainboard and the connector its TPM goes on.
 type Board struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Aliases    []string   `json:"aliases,omitempty"`
-	Vendor     string     `json:"vendor,omitempty"`
-	Family     string     `json:"family"` // "apu", "alix" or "other"
-	Chipset    string     `json:"chipset"`
-	Connector  string     `json:"connector"`
-	Confidence Confidence `json:"confidence"`
-	Sources    []string   `json:"sources,omitempty"`
-	Notes      string     `json:"notes,omitempty"`
-	File       string     `json:"-"`
-	Line       int        `json:"-"`
+	ID         string     `json:"id"`                // unique id, e.g. apu1d
+	Name       string     `json:"name"`              // one-line name for people
+	Aliases    []string   `json:"aliases,omitempty"` // other ids that name this board
+	Vendor     string     `json:"vendor,omitempty"`  // maker of the board
+	Family     string     `json:"family"`            // "apu", "alix" or "other": selects the simulator's host profile
+	Chipset    string     `json:"chipset"`           // chipset as the sources name it, or "unknown"
+	Connector  string     `json:"connector"`         // id of the connector its TPM goes on
+	Confidence Confidence `json:"confidence"`        // how well the sources establish the entry
+	Sources    []string   `json:"sources,omitempty"` // source keys, see data/sources.md
+	Notes      string     `json:"notes,omitempty"`   // free text from the data file
+	File       string     `json:"-"`                 // data file it came from
+	Line       int        `json:"-"`                 // line of its entry in that file
 }

@@ -17,9 +17,9 @@ var ErrInvalid = errors.New("invalid data file")
 
 // ParseError is one problem in a data file, with its place.
 type ParseError struct {
-	File string
-	Line int // 0 when the problem is not tied to a line
-	Msg  string
+	File string // data file name as given to ParseFile
+	Line int    // 0 when the problem is not tied to a line
+	Msg  string // what is wrong, and what to write instead
 }
 
 // Error formats the problem as "boards: FILE:LINE: message".
@@ -35,9 +35,9 @@ func (e *ParseError) Is(target error) bool { return target == ErrInvalid }
 
 // File is the content of one data file.
 type File struct {
-	Name       string
-	Connectors []*Connector
-	Boards     []*Board
+	Name       string       // file name, used in error messages and to say where an id came from
+	Connectors []*Connector // connectors in file order
+	Boards     []*Board     // boards in file order
 }
 
 // maxErrors bounds how many problems one file reports; the rest are summarised.

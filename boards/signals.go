@@ -57,11 +57,11 @@ const (
 
 // SignalInfo describes a canonical signal.
 type SignalInfo struct {
-	Name  Signal
-	Class Class
+	Name  Signal    // canonical name
+	Class Class     // what the wiring does with it
 	Dir   Direction // default direction of a pin carrying it
 	Level string    // default level: "3.3V", "5V", "0V" or ""
-	Desc  string
+	Desc  string    // one line for people
 }
 
 var signalTable = []SignalInfo{

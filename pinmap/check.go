@@ -47,12 +47,12 @@ func (s *Severity) UnmarshalText(b []byte) error {
 
 // Finding is one problem or remark about a wiring.
 type Finding struct {
-	Severity   Severity `json:"severity"`
-	Code       string   `json:"code"` // stable identifier, e.g. "no-ground"
-	Message    string   `json:"message"`
-	ModulePins []int    `json:"module_pins,omitempty"`
-	BoardPins  []int    `json:"board_pins,omitempty"`
-	Fix        string   `json:"fix,omitempty"`
+	Severity   Severity `json:"severity"`              // how bad it is
+	Code       string   `json:"code"`                  // stable identifier, e.g. "no-ground"
+	Message    string   `json:"message"`               // what is wrong, for people
+	ModulePins []int    `json:"module_pins,omitempty"` // the module pins involved
+	BoardPins  []int    `json:"board_pins,omitempty"`  // the board pins involved
+	Fix        string   `json:"fix,omitempty"`         // what to do about it; empty when nothing is needed
 }
 
 // Finding codes.

@@ -19,10 +19,10 @@ var ErrBadWiring = errors.New("malformed wiring file")
 
 // FileError is a problem in a wiring file, with its place.
 type FileError struct {
-	File string
-	Line int
-	Msg  string
-	Err  error // underlying error, e.g. an unknown id from the boards database
+	File string // the wiring file's name
+	Line int    // line of the problem; 0 when it is not tied to a line
+	Msg  string // what is wrong
+	Err  error  // underlying error, e.g. an unknown id from the boards database
 }
 
 // Error formats the problem as "pinmap: FILE:LINE: message".

@@ -13,9 +13,9 @@ import (
 
 // Report is a wiring with its setup and the findings of Check: what every renderer draws.
 type Report struct {
-	Setup    Setup
-	Wiring   Wiring
-	Findings []Finding
+	Setup    Setup     // the module and header the wiring connects
+	Wiring   Wiring    // the wires, generated or read from a file
+	Findings []Finding // what Check found, errors first
 }
 
 // NewReport checks the wiring and bundles the result.
@@ -43,11 +43,11 @@ func (r *Report) Counts() (errs, warns, infos int) {
 
 // Row is one wire as the tables show it.
 type Row struct {
-	ModulePin  string
+	ModulePin  string // module pin number
 	ModuleName string // signal with the vendor label, e.g. "LCLK (PCICLK)"
-	BoardPin   string
-	BoardName  string
-	Note       string
+	BoardPin   string // board pin number
+	BoardName  string // the board pin's signal with its vendor label
+	Note       string // the wire's note
 }
 
 // TableHeader names the columns of Rows.
@@ -203,14 +203,14 @@ func (r *Report) WriteCSV(w io.Writer) error {
 
 // JSONReport is the JSON form of a report; its field names are stable.
 type JSONReport struct {
-	Module   JSONConnector `json:"module"`
-	Board    JSONConnector `json:"board"`
-	Wires    []Wire        `json:"wires"`
-	Findings []Finding     `json:"findings"`
-	Errors   int           `json:"errors"`
-	Warnings int           `json:"warnings"`
-	Infos    int           `json:"infos"`
-	OK       bool          `json:"ok"`
+	Module   JSONConnector `json:"module"`   // the module side
+	Board    JSONConnector `json:"board"`    // the board side
+	Wires    []Wire        `json:"wires"`    // every wire, never null
+	Findings []Finding     `json:"findings"` // the checks' findings, errors first, never null
+	Errors   int           `json:"errors"`   // number of error findings
+	Warnings int           `json:"warnings"` // number of warning findings
+	Infos    int           `json:"infos"`    // number of info findings
+	OK       bool          `json:"ok"`       // no error finding: the wiring should work
 }
 
 // JSONConnector names one side of the wiring.

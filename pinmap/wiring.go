@@ -10,11 +10,11 @@ import (
 
 // Wire is one connection from a module pin to a board header pin.
 type Wire struct {
-	ModulePin   int    `json:"module_pin"`
-	BoardPin    int    `json:"board_pin"`
-	Signal      string `json:"signal"`       // the module pin's signal: what the TPM sees on this wire
-	BoardSignal string `json:"board_signal"` // the board pin's signal: the net the wire is joined to
-	Note        string `json:"note,omitempty"`
+	ModulePin   int    `json:"module_pin"`     // pin number on the module's connector
+	BoardPin    int    `json:"board_pin"`      // pin number on the board's header
+	Signal      string `json:"signal"`         // the module pin's signal: what the TPM sees on this wire
+	BoardSignal string `json:"board_signal"`   // the board pin's signal: the net the wire is joined to
+	Note        string `json:"note,omitempty"` // why the wire is there or what is special about it
 	Line        int    `json:"line,omitempty"` // line in the wiring file it came from; 0 when generated
 }
 
@@ -23,14 +23,14 @@ type Wiring struct {
 	Module  string `json:"module"`             // module connector id
 	Board   string `json:"board"`              // board header connector id
 	BoardID string `json:"board_id,omitempty"` // the board the header was chosen through, if any
-	Wires   []Wire `json:"wires"`
+	Wires   []Wire `json:"wires"`              // the wires, in file order or by module pin when generated
 }
 
 // Setup is the resolved pair a wiring connects.
 type Setup struct {
-	Module *boards.Connector
-	Header *boards.Connector
-	Board  *boards.Board // nil when the header was named directly
+	Module *boards.Connector // the TPM module's connector
+	Header *boards.Connector // the board's TPM header
+	Board  *boards.Board     // nil when the header was named directly
 }
 
 // Resolve looks up a module connector id and a board or header id.

@@ -3,8 +3,10 @@
 //
 // The screens, in tab order: Boards (pick a module and a board, filter with /), Wiring (the
 // wiring table as a solder checklist saved in the user's config directory, the checks with their
-// fixes, both headers drawn with the wires), Probe (a simulated bench with extra faults, or the
-// hardware window; live log and counters, report, diagnosis), Bus (the LPC cycles and TPM
+// fixes, both headers drawn with the wires), Probe (a simulated bench with extra faults: the
+// built-in scenario of the pair picked on Boards, or one built for that pair; or the hardware
+// window, shown disabled with the reason when it cannot be mapped here; live log and counters,
+// report, diagnosis), Bus (the LPC cycles and TPM
 // commands of the last probe or of a capture file, with a waveform around the selected cycle)
 // and Actions (enable/activate and the NV lock on the probed bench, the irreversible step behind
 // a confirmation).

@@ -37,13 +37,13 @@ func (s CmdStatus) MarshalText() ([]byte, error) { return []byte(s.String()), ni
 // Command is one TPM command/response exchange through the TIS FIFO: the
 // bytes written to DATA_FIFO up to tpmGo, and the bytes read back from it.
 type Command struct {
-	Locality   int       `json:"locality"`
-	FirstCycle int       `json:"first_cycle"` // cycle index of the first command byte
-	LastCycle  int       `json:"last_cycle"`  // cycle index of the last response byte (or of the ending write)
-	Tick       int64     `json:"tick"`
-	Cmd        Bytes     `json:"cmd"`
-	Rsp        Bytes     `json:"rsp,omitempty"`
-	Status     CmdStatus `json:"status"`
+	Locality   int       `json:"locality"`      // TPM locality of the FIFO traffic (0-4)
+	FirstCycle int       `json:"first_cycle"`   // cycle index of the first command byte
+	LastCycle  int       `json:"last_cycle"`    // cycle index of the last response byte (or of the ending write)
+	Tick       int64     `json:"tick"`          // capture tick of the first command byte's cycle
+	Cmd        Bytes     `json:"cmd"`           // command bytes written to the FIFO, in order
+	Rsp        Bytes     `json:"rsp,omitempty"` // response bytes read back from the FIFO (empty when none was read)
+	Status     CmdStatus `json:"status"`        // how the exchange ended
 }
 
 // TPM20 reports whether the command has a TPM 2.0 tag (TPM_ST_*).

@@ -155,8 +155,8 @@ func (d DeviationKind) MarshalText() ([]byte, error) { return []byte(d.String())
 
 // Deviation is one tolerated departure from the spec in a cycle.
 type Deviation struct {
-	Kind  DeviationKind `json:"kind"`
-	Field Field         `json:"field"`
+	Kind  DeviationKind `json:"kind"`  // which departure
+	Field Field         `json:"field"` // the field of the cycle where it was seen
 	Value uint8         `json:"value"` // the nibble seen, where it matters
 }
 
@@ -177,26 +177,26 @@ func (b Bytes) MarshalText() ([]byte, error) { return []byte(fmt.Sprintf("%X", [
 
 // Cycle is one decoded LPC cycle (or bus event: abort, reset).
 type Cycle struct {
-	Index       int         `json:"index"`           // 0-based position in the capture
-	Tick        int64       `json:"tick"`            // first clock: the LCLK rising edge where LFRAME# was first seen low
-	EndTick     int64       `json:"end_tick"`        // last clock of the cycle
-	Clocks      int         `json:"clocks"`          // LCLK rising edges from Tick to EndTick
-	Kind        Kind        `json:"kind"`            //
-	Start       uint8       `json:"start"`           // START nibble (last LAD value while LFRAME# was low)
-	FrameClocks int         `json:"frame_clocks"`    // clocks LFRAME# was low
-	CycType     uint8       `json:"cyctype"`         // CYCTYPE+DIR nibble (target and TPM cycles)
-	IDSel       uint8       `json:"idsel"`           // firmware cycles
-	Addr        uint32      `json:"addr"`            // 16 bits I/O and TPM, 32 memory, 28 firmware
-	Size        int         `json:"size"`            // bytes the cycle moves (MSIZE, DMA SIZE; 1 otherwise)
-	Channel     uint8       `json:"channel"`         // DMA channel
-	Data        Bytes       `json:"data"`            // bytes moved, in wire (address) order
-	Waits       int         `json:"waits"`           // SYNC wait clocks (0101 short, 0110 long)
-	NoSync      int         `json:"no_sync"`         // SYNC-phase clocks with no valid SYNC (1111: nobody drove)
-	Sync        uint8       `json:"sync"`            // the final SYNC nibble: 0000 ready, 1010 error, 1001 ready more
-	Status      Status      `json:"status"`          //
-	Field       Field       `json:"field,omitempty"` // where the cycle stopped, when not Complete
-	Deviations  []Deviation `json:"deviations,omitempty"`
-	Nibbles     Bytes       `json:"nibbles,omitempty"` // raw LAD values of an unparsed body
+	Index       int         `json:"index"`                // 0-based position in the capture
+	Tick        int64       `json:"tick"`                 // first clock: the LCLK rising edge where LFRAME# was first seen low
+	EndTick     int64       `json:"end_tick"`             // last clock of the cycle
+	Clocks      int         `json:"clocks"`               // LCLK rising edges from Tick to EndTick
+	Kind        Kind        `json:"kind"`                 // what the cycle is (from START and CYCTYPE+DIR) or the bus event
+	Start       uint8       `json:"start"`                // START nibble (last LAD value while LFRAME# was low)
+	FrameClocks int         `json:"frame_clocks"`         // clocks LFRAME# was low
+	CycType     uint8       `json:"cyctype"`              // CYCTYPE+DIR nibble (target and TPM cycles)
+	IDSel       uint8       `json:"idsel"`                // firmware cycles
+	Addr        uint32      `json:"addr"`                 // 16 bits I/O and TPM, 32 memory, 28 firmware
+	Size        int         `json:"size"`                 // bytes the cycle moves (MSIZE, DMA SIZE; 1 otherwise)
+	Channel     uint8       `json:"channel"`              // DMA channel
+	Data        Bytes       `json:"data"`                 // bytes moved, in wire (address) order
+	Waits       int         `json:"waits"`                // SYNC wait clocks (0101 short, 0110 long)
+	NoSync      int         `json:"no_sync"`              // SYNC-phase clocks with no valid SYNC (1111: nobody drove)
+	Sync        uint8       `json:"sync"`                 // the final SYNC nibble: 0000 ready, 1010 error, 1001 ready more
+	Status      Status      `json:"status"`               // how the cycle ended
+	Field       Field       `json:"field,omitempty"`      // where the cycle stopped, when not Complete
+	Deviations  []Deviation `json:"deviations,omitempty"` // spec departures tolerated, in wire order
+	Nibbles     Bytes       `json:"nibbles,omitempty"`    // raw LAD values of an unparsed body
 }
 
 // Locality returns the TPM locality of a TPM cycle (address bits 15:12).

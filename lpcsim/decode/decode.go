@@ -7,16 +7,16 @@ import (
 
 // Stats counts what a decode saw.
 type Stats struct {
-	Samples    int64          `json:"samples"`
-	Clocks     int64          `json:"clocks"` // LCLK rising edges
-	FirstTick  int64          `json:"first_tick"`
-	LastTick   int64          `json:"last_tick"`
-	Cycles     int            `json:"cycles"` // all records, aborts and resets included
-	Kinds      map[string]int `json:"kinds"`
-	Statuses   map[string]int `json:"statuses"`
-	Deviations map[string]int `json:"deviations,omitempty"`
-	RegOps     int            `json:"reg_ops"`  // TPM cycles turned into register operations
-	Commands   int            `json:"commands"` // TPM command exchanges
+	Samples    int64          `json:"samples"`              // samples read
+	Clocks     int64          `json:"clocks"`               // LCLK rising edges
+	FirstTick  int64          `json:"first_tick"`           // tick of the first sample
+	LastTick   int64          `json:"last_tick"`            // tick of the last sample
+	Cycles     int            `json:"cycles"`               // all records, aborts and resets included
+	Kinds      map[string]int `json:"kinds"`                // cycles by kind name ("tpm-read"), filled at the end of a decode
+	Statuses   map[string]int `json:"statuses"`             // cycles by how they ended ("aborted")
+	Deviations map[string]int `json:"deviations,omitempty"` // deviations by name ("short-final-tar")
+	RegOps     int            `json:"reg_ops"`              // TPM cycles turned into register operations
+	Commands   int            `json:"commands"`             // TPM command exchanges
 	kinds      [numKinds]int
 	statuses   [numStatus]int
 	devs       [numDeviations]int
@@ -64,9 +64,9 @@ func (s *Stats) fill() {
 // are skipped. Values passed are not reused by the decoder. An error from a
 // handler stops the decode and is returned.
 type Handlers struct {
-	Cycle   func(*Cycle) error
-	RegOp   func(RegOp) error
-	Command func(*Command) error
+	Cycle   func(*Cycle) error   // every LPC cycle and bus event (abort, reset)
+	RegOp   func(RegOp) error    // every TPM cycle as a TIS register byte operation
+	Command func(*Command) error // every TPM command/response exchange, when it ends
 }
 
 // Cycles decodes every LPC cycle of src, calling fn for each in order.

@@ -18,9 +18,9 @@ var ErrFormat = errors.New("malformed capture")
 // file: ticks are timestamps in timescale units). A chunk is only valid until
 // the next call of Next.
 type Chunk struct {
-	Start  int64
-	States []byte
-	Ticks  []int64
+	Start  int64   // tick of the first sample when Ticks is nil
+	States []byte  // normalised samples, one byte each
+	Ticks  []int64 // tick of each sample, or nil for uniformly spaced samples
 }
 
 // Tick returns the position of sample i of the chunk.

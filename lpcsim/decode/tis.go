@@ -67,13 +67,13 @@ func isFIFO(off uint16) bool {
 
 // RegOp is one byte-wide TIS register access: one TPM cycle.
 type RegOp struct {
-	Cycle    int    `json:"cycle"` // index of the TPM cycle
-	Tick     int64  `json:"tick"`
-	Locality int    `json:"locality"`
-	Offset   uint16 `json:"offset"` // register offset within the locality, 0x000-0xFFF
-	Name     string `json:"name"`
-	Write    bool   `json:"write"`
-	Value    uint8  `json:"value"`
+	Cycle    int    `json:"cycle"`    // index of the TPM cycle
+	Tick     int64  `json:"tick"`     // capture tick of the cycle's start
+	Locality int    `json:"locality"` // TPM locality (address bits 15:12)
+	Offset   uint16 `json:"offset"`   // register offset within the locality, 0x000-0xFFF
+	Name     string `json:"name"`     // register name, as RegisterName gives it
+	Write    bool   `json:"write"`    // a write (TPM write cycle) rather than a read
+	Value    uint8  `json:"value"`    // the byte written or read; 0xFF for a failed read or a write cut off before its data
 	// Failed is set when the cycle did not complete (no SYNC and a host
 	// abort, LFRAME# restart, reset): a read then returns 0xFF to software
 	// and a write is lost.
@@ -127,11 +127,11 @@ func RegOpOf(c *Cycle) (RegOp, bool) {
 // with the same direction, as a driver's 16- or 32-bit access produces (a
 // 32-bit read of DID_VID is four TPM cycles at ascending addresses).
 type Access struct {
-	First    RegOp  `json:"first"`
-	Width    int    `json:"width"` // bytes
-	Value    uint32 `json:"value"` // little-endian over the bytes
-	Failed   bool   `json:"failed,omitempty"`
-	Register string `json:"register"`
+	First    RegOp  `json:"first"`            // the operation on the lowest byte
+	Width    int    `json:"width"`            // bytes
+	Value    uint32 `json:"value"`            // little-endian over the bytes
+	Failed   bool   `json:"failed,omitempty"` // some byte operation of it failed
+	Register string `json:"register"`         // the register's name ("DID_VID")
 }
 
 // String gives "loc0 read  DID_VID          -> 0x000B15D1".

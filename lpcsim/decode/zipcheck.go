@@ -152,12 +152,14 @@ type countingReader struct {
 	n int64
 }
 
+// Read implements io.Reader, counting the bytes.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
 }
 
+// ReadByte implements io.ByteReader, counting the byte.
 func (c *countingReader) ReadByte() (byte, error) {
 	b, err := c.r.ReadByte()
 	if err == nil {

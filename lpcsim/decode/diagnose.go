@@ -56,7 +56,10 @@ type lineWatch struct {
 // Diagnose reads a whole capture and names line-level faults: a line that
 // never changes, no LCLK, LFRAME# never (or always) low, LRESET# held, LAD
 // lines that are always equal (bridged) or look swapped, single-bit errors on
-// one LAD line, and cycles nobody answers.
+// one LAD line (in fields with fixed values and in TPM addresses outside the
+// TIS register map), and cycles nobody answers. Where the samples hint at a
+// fault but are too few to name it, it says so with an "inconclusive"
+// finding rather than give a clean bill.
 func Diagnose(src Source) (Diagnosis, error) {
 	w := &lineWatch{andAll: 0xFF, clkAnd: 0xFF}
 	st, err := runWatched(src, w)

@@ -12,17 +12,21 @@ import (
 // A simulated LPC host bridge and the /dev/mem mapping of package devmem satisfy it without
 // importing this package.
 type Bus interface {
+	// Read8 reads the byte register at off. A read nobody answers returns 0xFF, as on the bus.
 	Read8(off uint32) (uint8, error)
+	// Write8 writes the byte register at off.
 	Write8(off uint32, v uint8) error
+	// Read32 reads the 32-bit register at off (little-endian, lowest address first).
 	Read32(off uint32) (uint32, error)
+	// Write32 writes the 32-bit register at off (little-endian, lowest address first).
 	Write32(off uint32, v uint32) error
 }
 
 // TraceBus wraps a Bus and logs every register access, one line each, in the spirit of
 // coreboot's TPM debug output: direction, register name and offset, value.
 type TraceBus struct {
-	Bus Bus
-	W   io.Writer
+	Bus Bus       // the register window traced
+	W   io.Writer // receives one line per access
 }
 
 // Read8 reads one byte and logs it.

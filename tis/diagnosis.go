@@ -34,16 +34,16 @@ const (
 // LFRAME#, LRESET#, LAD0..LAD3, SERIRQ, +3V3, GND) or "" for a cause that is not one wire, and
 // what to look at.
 type Cause struct {
-	Signal string `json:"signal,omitempty"`
-	Why    string `json:"why"`
+	Signal string `json:"signal,omitempty"` // canonical signal or rail name, "" when not one wire
+	Why    string `json:"why"`              // what may be wrong and what to look at
 }
 
 // Diagnosis explains a failed (or partial) probe: the symptom, one sentence on what it means,
 // and the likely causes, most likely first.
 type Diagnosis struct {
-	Symptom Symptom `json:"symptom"`
-	Summary string  `json:"summary"`
-	Causes  []Cause `json:"causes"`
+	Symptom Symptom `json:"symptom"` // what the driver saw
+	Summary string  `json:"summary"` // what the symptom means, in one sentence
+	Causes  []Cause `json:"causes"`  // likely causes, most likely first
 }
 
 // Signals returns the signals named by the causes, in order, without repeats.

@@ -29,11 +29,12 @@ var (
 // Error is a driver failure: the symptom (for the diagnosis table), what the driver was doing,
 // and the underlying error.
 type Error struct {
-	Symptom Symptom
-	Op      string // what failed, with register and locality, e.g. "locality 0 request"
-	Err     error
+	Symptom Symptom // what the driver saw, the key of the diagnosis table
+	Op      string  // what failed, with register and locality, e.g. "locality 0 request"
+	Err     error   // the underlying error, wrapping one of the sentinel errors
 }
 
+// Error returns "tis: OP: ERR".
 func (e *Error) Error() string { return fmt.Sprintf("tis: %s: %v", e.Op, e.Err) }
 
 // Unwrap returns the underlying error.

@@ -39,21 +39,21 @@ type Report struct {
 	Answered bool `json:"answered"` // something that looks like a TPM answered in the window
 	Complete bool `json:"complete"` // every probe step ran (the TPM's state is in the report)
 
-	Locality       int    `json:"locality"`
-	DIDVID         Hex32  `json:"did_vid"`
-	VendorID       Hex32  `json:"vendor_id"`
-	DeviceID       Hex32  `json:"device_id"`
-	RevisionID     int    `json:"revision_id"`
-	Vendor         string `json:"vendor"` // e.g. "Infineon"
-	Device         string `json:"device"` // e.g. "SLB9635 TT 1.2"
-	Family         string `json:"family"` // "1.2", "2.0" or "unknown"
-	Interface      string `json:"interface"`
-	IntfCapability Hex32  `json:"intf_capability"`
-	InterfaceID    Hex32  `json:"interface_id"`
+	Locality       int    `json:"locality"`        // the TIS locality probed (0-4)
+	DIDVID         Hex32  `json:"did_vid"`         // TPM_DID_VID as read, device ID in the high half
+	VendorID       Hex32  `json:"vendor_id"`       // the low half of DID_VID (TCG vendor ID)
+	DeviceID       Hex32  `json:"device_id"`       // the high half of DID_VID
+	RevisionID     int    `json:"revision_id"`     // TPM_RID
+	Vendor         string `json:"vendor"`          // e.g. "Infineon"
+	Device         string `json:"device"`          // e.g. "SLB9635 TT 1.2"
+	Family         string `json:"family"`          // "1.2", "2.0" or "unknown"
+	Interface      string `json:"interface"`       // the interface the registers describe, e.g. "TIS 1.3 for TPM 2.0"
+	IntfCapability Hex32  `json:"intf_capability"` // TPM_INTF_CAPABILITY as read
+	InterfaceID    Hex32  `json:"interface_id"`    // TPM_INTERFACE_ID as read (all ones on TIS 1.2/1.3 parts)
 
-	Timeouts        *TimeoutsReport  `json:"timeouts"`
-	Durations       *DurationsReport `json:"durations"`
-	Startup         *StartupReport   `json:"startup"`
+	Timeouts        *TimeoutsReport  `json:"timeouts"`          // the TIS timeouts in use
+	Durations       *DurationsReport `json:"durations"`         // the command durations in use
+	Startup         *StartupReport   `json:"startup"`           // what was done about TPM_Startup
 	SelfTest        string           `json:"self_test"`         // "" (not run), "passed" or the return code
 	PCR0            string           `json:"pcr0"`              // result of PCRRead(0): "readable" or the return code
 	Enabled         *bool            `json:"enabled"`           // not disabled
@@ -75,19 +75,19 @@ type Report struct {
 
 // TimeoutsReport gives the TIS timeouts in microseconds and where they came from.
 type TimeoutsReport struct {
-	AUs    int64  `json:"a_us"`
-	BUs    int64  `json:"b_us"`
-	CUs    int64  `json:"c_us"`
-	DUs    int64  `json:"d_us"`
+	AUs    int64  `json:"a_us"`   // TIMEOUT_A: ACCESS valid, locality grant
+	BUs    int64  `json:"b_us"`   // TIMEOUT_B: commandReady
+	CUs    int64  `json:"c_us"`   // TIMEOUT_C: stsValid, dataAvail
+	DUs    int64  `json:"d_us"`   // TIMEOUT_D: burstCount
 	Source string `json:"source"` // "tpm" or "default"
 }
 
 // DurationsReport gives the command durations in microseconds and where they came from.
 type DurationsReport struct {
-	ShortUs  int64  `json:"short_us"`
-	MediumUs int64  `json:"medium_us"`
-	LongUs   int64  `json:"long_us"`
-	Source   string `json:"source"`
+	ShortUs  int64  `json:"short_us"`  // short-duration commands
+	MediumUs int64  `json:"medium_us"` // medium-duration commands
+	LongUs   int64  `json:"long_us"`   // long-duration commands (key generation, self-test)
+	Source   string `json:"source"`    // "tpm" or "default"
 }
 
 // StartupReport says what the probe did about TPM_Startup.
@@ -118,29 +118,29 @@ type VersionReport struct {
 
 // FlagReport is one named flag.
 type FlagReport struct {
-	Name  string `json:"name"`
-	Value bool   `json:"value"`
+	Name  string `json:"name"`  // the flag's name in the specification, e.g. "disable"
+	Value bool   `json:"value"` // its value
 }
 
 // NVIndexReport describes one NV area.
 type NVIndexReport struct {
-	Index        Hex32  `json:"index"`
-	Permissions  Hex32  `json:"permissions"`
-	Names        string `json:"permission_names"`
-	Size         int    `json:"size"`
-	ReadSTClear  bool   `json:"read_stclear"`
-	WriteSTClear bool   `json:"write_stclear"`
-	WriteDefine  bool   `json:"write_define"`
-	Described    bool   `json:"described"` // the TPM answered GetCapability(NV_INDEX) for it
+	Index        Hex32  `json:"index"`            // the NV index (TPM 1.2) or handle (TPM 2.0)
+	Permissions  Hex32  `json:"permissions"`      // TPM_NV_ATTRIBUTES
+	Names        string `json:"permission_names"` // the permission bits by name, as tpm_nvinfo prints them
+	Size         int    `json:"size"`             // data size in bytes
+	ReadSTClear  bool   `json:"read_stclear"`     // bReadSTClear
+	WriteSTClear bool   `json:"write_stclear"`    // bWriteSTClear
+	WriteDefine  bool   `json:"write_define"`     // bWriteDefine
+	Described    bool   `json:"described"`        // the TPM answered GetCapability(NV_INDEX) for it
 
 	text string // tpm_nvinfo block, for the text output
 }
 
 // PropertyReport is one TPM 2.0 fixed property.
 type PropertyReport struct {
-	Name  string `json:"name"`
-	Raw   Hex32  `json:"raw"`
-	Value string `json:"value,omitempty"`
+	Name  string `json:"name"`            // TPM_PT name, e.g. "TPM_PT_MANUFACTURER"
+	Raw   Hex32  `json:"raw"`             // the 32-bit value
+	Value string `json:"value,omitempty"` // the value as text, for the properties that hold characters
 }
 
 // WriteJSON writes the report as indented JSON.

@@ -9,11 +9,15 @@ import (
 // ACCESS and locality grants, B for commandReady, C for stsValid and dataAvail, and D for
 // burstCount.
 type Timeouts struct {
+	// A bounds ACCESS validity and locality grants; B commandReady; C stsValid and dataAvail;
+	// D burstCount.
 	A, B, C, D time.Duration
 }
 
 // Durations bound how long a command may execute before dataAvail, by duration class.
 type Durations struct {
+	// Short, Medium and Long are the limits of the TPM's three duration classes (TPM 1.2
+	// TPM_CAP_PROP_DURATION; TPM 2.0 uses the PTP defaults).
 	Short, Medium, Long time.Duration
 }
 

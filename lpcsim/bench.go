@@ -9,15 +9,22 @@ import (
 // TIS device model's engine interface, so a bench can hold either built-in
 // engine or the swtpm one.
 type Engine interface {
+	// Execute runs one TPM command received at the locality and returns the
+	// response bytes.
 	Execute(locality int, cmd []byte) (rsp []byte, err error)
+	// Reset is TPM_Init: LRESET# asserted or the module power-cycled.
 	Reset() error
 }
 
 // Config describes a bench to build.
 type Config struct {
+	// Profile is the host bridge's behaviour (New rejects one that fails
+	// Profile.Check).
 	Profile Profile
 	// Wires join board signals to module signals; nil means FullWiring.
-	Wires  []Wire
+	Wires []Wire
+	// Faults edit the wiring or hold lines (cut, stuck, swapped, bridged,
+	// flipping), applied on top of Wires.
 	Faults []Fault
 	// TPM is the TIS device on the module (nil: an empty module socket).
 	TPM TISDevice
@@ -34,11 +41,11 @@ type Config struct {
 // the module's TPM and its engine, board-side peripherals and the outputs.
 // A Bench is not safe for concurrent use.
 type Bench struct {
-	Host   *Host
+	Host   *Host      // the host bridge: drives cycles, keeps the logs and stats
 	TPM    *TPMTarget // nil when the module has no TIS device
-	Engine Engine
-	Wires  []Wire
-	Faults []Fault
+	Engine Engine     // the engine behind TPM, as given in Config (may be nil)
+	Wires  []Wire     // the wiring the bench was built with (FullWiring when Config gave none)
+	Faults []Fault    // a copy of the faults the bench was built with
 
 	w        *wires
 	clock    uint64

@@ -58,15 +58,15 @@ func (s Status) Aborted() bool {
 type Cycle struct {
 	Clock  uint64 // LCLK count at the cycle's first clock (START)
 	Clocks int    // clocks the cycle took, abort and idle included
-	Kind   Kind
-	Write  bool
+	Kind   Kind   // cycle type: io, mem, fwh or tpm
+	Write  bool   // a write cycle; false for a read
 	Addr   uint32 // 16-bit for io and tpm, 32-bit for mem, 28-bit for fwh
 	IDSEL  uint8  // fwh only
 	Data   uint8  // the byte written, or the byte the host read (0xFF on abort)
 	Waits  int    // wait SYNCs (short or long) before the final SYNC
 	Long   bool   // the waits were long waits (0110)
 	Sync   uint8  // the last SYNC nibble seen, or the nibble that made the host abort
-	Status Status
+	Status Status // how the cycle ended
 }
 
 // AppendText appends the cycle's log line (without newline) to b:

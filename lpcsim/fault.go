@@ -38,11 +38,11 @@ func (k FaultKind) String() string {
 // Bridge; Rate (probability per clock, 0 < Rate <= 1) and Seed by Flip, so a
 // flip fault is reproducible.
 type Fault struct {
-	Kind  FaultKind
-	Line  Signal
-	Other Signal
-	Rate  float64
-	Seed  uint64
+	Kind  FaultKind // what is wrong
+	Line  Signal    // the line it affects
+	Other Signal    // the second line of a Swap or Bridge
+	Rate  float64   // a Flip's probability per clock
+	Seed  uint64    // seed of a Flip's random source
 }
 
 // ErrBadFault is returned (wrapped) for a fault that cannot be parsed or applied.

@@ -26,10 +26,15 @@ type Target interface {
 // the methods of the TIS device model (addr bits 15:12 = locality, 11:0 =
 // register).
 type TISDevice interface {
+	// Read returns the register byte a TPM read cycle gets.
 	Read(addr uint16) uint8
+	// Write stores the byte of a TPM write cycle.
 	Write(addr uint16, v uint8)
+	// Waits is the number of wait SYNCs the access needs (0: ready at once).
 	Waits(addr uint16, write bool) int
+	// IRQ reports the device's interrupt request level.
 	IRQ() bool
+	// Reset is LRESET# asserted: the device returns to its power-on state.
 	Reset()
 }
 
@@ -45,6 +50,7 @@ type (
 // returns true for an access ends it with an error SYNC (1010) instead of
 // ready; read data still follows, as the LPC rules require.
 type ErrorSyncer interface {
+	// ErrorSync reports whether the access ends with an error SYNC.
 	ErrorSync(k Kind, addr uint32, write bool) bool
 }
 
@@ -52,7 +58,7 @@ type ErrorSyncer interface {
 // a TIS device and ignores every other cycle, as a TPM must. It remembers the
 // SERIRQ frame the host wrote to TPM_INT_VECTOR.
 type TPMTarget struct {
-	Dev    TISDevice
+	Dev    TISDevice  // the register file behind the TPM cycles
 	dec    decoder    // Dev's own address decode, if it has one
 	long   longWaiter // Dev's wait-SYNC kind, if it says
 	vec    vectorer   // Dev's INT_VECTOR, if it tells
@@ -124,10 +130,10 @@ func (t *TPMTarget) IRQ() (irq int, low bool) {
 // waits; the port at Base+ErrorAt-1 (when ErrorAt > 0) ends every access
 // with an error SYNC.
 type ScratchIO struct {
-	Base    uint16
-	Regs    []uint8
-	Wait    int
-	ErrorAt int
+	Base    uint16  // I/O address of the first port
+	Regs    []uint8 // the ports' contents, one byte per port
+	Wait    int     // short wait SYNCs before each access is ready
+	ErrorAt int     // 1-based port that answers with an error SYNC; 0 for none
 }
 
 // ErrorSync implements ErrorSyncer.

@@ -10,8 +10,8 @@ import (
 // itself; a wrong one (Board LAD1, Module LAD2) carries the board's line to
 // the wrong module input.
 type Wire struct {
-	Board  Signal
-	Module Signal
+	Board  Signal // the signal of the board header pin
+	Module Signal // the signal of the module pin
 }
 
 // StraightWiring returns the correct wiring of the given signals: each board

@@ -19,22 +19,22 @@ import (
 
 // Scenario is one simulated bench as a scenario file describes it.
 type Scenario struct {
-	Name        string
-	Aliases     []string
-	Description string
-	Board       string // board or header id, e.g. "apu1d"
-	Module      string // module connector id, e.g. "asus-tpm-20-1"
+	Name        string   // the scenario's name, as the command line selects it
+	Aliases     []string // other names that select it
+	Description string   // what the scenario shows, for people
+	Board       string   // board or header id, e.g. "apu1d"
+	Module      string   // module connector id, e.g. "asus-tpm-20-1"
 	// Wires is the wiring by pin numbers; empty means the generated wiring.
 	Wires []PinWire
 	// WiringFile names a wiring file (the wiring tool's format) to use
 	// instead; relative to the scenario file. It also gives board and module.
 	WiringFile  string
-	Faults      []lpcsim.Fault
-	Personality string // TIS personality: slb9635, slb9665, qemu, qemu-tpm2
-	Engine      string // tpm12, tpm20, swtpm or none
-	State       string // engine state: "factory", or for swtpm a state directory
-	Host        string // host-bridge profile: apu or alix
-	SerIRQ      lpcsim.SerIRQMode
+	Faults      []lpcsim.Fault    // faults put on the bench's wires, in file order
+	Personality string            // TIS personality: slb9635, slb9665, qemu, qemu-tpm2
+	Engine      string            // tpm12, tpm20, swtpm or none
+	State       string            // engine state: "factory", or for swtpm a state directory
+	Host        string            // host-bridge profile: apu or alix
+	SerIRQ      lpcsim.SerIRQMode // how the host runs SERIRQ (off when the file does not say)
 
 	File string         // where the scenario came from ("builtin/default.yaml", a path)
 	Line map[string]int // line of each top-level key, for errors found later
@@ -43,9 +43,9 @@ type Scenario struct {
 // PinWire is one wire of a hand-made wiring: a module pin joined to a board
 // header pin.
 type PinWire struct {
-	ModulePin int
-	BoardPin  int
-	Line      int
+	ModulePin int // pin number on the module connector
+	BoardPin  int // pin number on the board header
+	Line      int // line of the wire in the scenario file
 }
 
 // ErrInvalid is matched (errors.Is) by every scenario error.
@@ -53,11 +53,12 @@ var ErrInvalid = errors.New("invalid scenario")
 
 // Error is a problem in a scenario file, with its place.
 type Error struct {
-	File string
-	Line int // 0 when not tied to a line
-	Msg  string
+	File string // where the scenario came from (a path, or "builtin/NAME.yaml")
+	Line int    // 0 when not tied to a line
+	Msg  string // what is wrong
 }
 
+// Error formats the problem as "scenario: FILE:LINE: message".
 func (e *Error) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("scenario: %s:%d: %s", e.File, e.Line, e.Msg)

@@ -38,8 +38,8 @@ type Personality struct {
 	IntVector      uint8  // TPM_INT_VECTOR at power-on (SERIRQ frame number)
 	FixedVector    bool   // INT_VECTOR is hard-wired: writes are ignored (QEMU)
 	Established    bool   // a DRTM has been established: ACCESS.tpmEstablishment reads 0
-	Timing         Timing
-	Faults         Faults
+	Timing         Timing // wait states and delays; the zero value is a fast part
+	Faults         Faults // misbehaviours to model; the zero value has none
 }
 
 // Timing is how long things take on the modelled part, counted in bus

@@ -286,6 +286,7 @@ type syncBuffer struct {
 	buf bytes.Buffer
 }
 
+// Write appends p, or drops it once more than 64 KiB are kept; it never fails.
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -295,6 +296,7 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.buf.Write(p)
 }
 
+// String returns what was collected.
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -5,11 +5,11 @@ import "tpmbench/tpm"
 // Identity is what a TPM 1.2 reports about itself: the vendor-specific
 // answers of GetCapability and GetTestResult.
 type Identity struct {
-	VersionInfo  tpm.VersionInfo
-	Manufacturer uint32 // TPM_CAP_PROP_MANUFACTURER
-	Timeouts     tpm.Timeouts
-	Durations    tpm.Durations
-	TestResult   []byte
+	VersionInfo  tpm.VersionInfo // TPM_CAP_VERSION_VAL: version, spec level, errata, vendor
+	Manufacturer uint32          // TPM_CAP_PROP_MANUFACTURER
+	Timeouts     tpm.Timeouts    // TPM_CAP_PROP_TIS_TIMEOUT: TIMEOUT_A to TIMEOUT_D
+	Durations    tpm.Durations   // TPM_CAP_PROP_DURATION: short, medium and long
+	TestResult   []byte          // the vendor-specific bytes GetTestResult returns
 }
 
 // SLB9635 is the identity of an Infineon SLB9635 TT 1.2 as tpm_version

@@ -75,17 +75,17 @@ const maxIdentityBytes = 256
 // State is the persistent state of the model: what survives TPM_Init and
 // power cycles.
 type State struct {
-	Permanent tpm.PermanentFlags `json:"permanent"`
-	Owned     bool               `json:"owned"`
-	NVWrites  int                `json:"nvWritesWithoutOwner"`
-	NV        []NVState          `json:"nv,omitempty"`
-	Identity  Identity           `json:"identity"`
+	Permanent tpm.PermanentFlags `json:"permanent"`            // TPM_PERMANENT_FLAGS
+	Owned     bool               `json:"owned"`                // an owner is installed
+	NVWrites  int                `json:"nvWritesWithoutOwner"` // NV writes counted against the no-owner limit
+	NV        []NVState          `json:"nv,omitempty"`         // the defined NV areas
+	Identity  Identity           `json:"identity"`             // what the TPM reports about itself
 }
 
 // NVState is one defined NV area of a saved state.
 type NVState struct {
-	Public tpm.NVDataPublic `json:"public"`
-	Data   []byte           `json:"data"`
+	Public tpm.NVDataPublic `json:"public"` // TPM_NV_DATA_PUBLIC: index, size, permissions
+	Data   []byte           `json:"data"`   // the area's contents
 }
 
 // State returns a copy of the persistent state.

@@ -6,8 +6,8 @@ import "tpmbench/tpm"
 // fixed TPM properties (TPM_PT 0x100..0x1FF, ascending) and the allocated
 // PCR banks.
 type Identity struct {
-	Fixed []tpm.TaggedProperty
-	Banks []tpm.Alg
+	Fixed []tpm.TaggedProperty // the fixed properties, ascending by TPM_PT
+	Banks []tpm.Alg            // hash algorithms of the allocated PCR banks
 }
 
 // libtpmsFixed are the fixed properties of libtpms 0.9 (swtpm 0.7),

@@ -13,6 +13,11 @@ func argError(cmd *cobra.Command, format string, a ...any) error {
 	return usageErrorf("%s\nusage: %s\n(%q shows more)", fmt.Sprintf(format, a...), cmd.UseLine(), cmd.CommandPath()+" --help")
 }
 
+// commandName is the command as typed after "tpmbench": "nv list".
+func commandName(cmd *cobra.Command) string {
+	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+}
+
 // needOne accepts exactly one positional argument; need says what it is, as in "decode needs
 // a CAPTURE file (.sr or .vcd)".
 func needOne(need string) cobra.PositionalArgs {
@@ -21,7 +26,7 @@ func needOne(need string) cobra.PositionalArgs {
 		case len(args) == 0:
 			return argError(cmd, "%s", need)
 		case len(args) > 1:
-			return argError(cmd, "%s takes one argument, got %d: %q", cmd.Name(), len(args), args)
+			return argError(cmd, "%s takes one argument, got %d: %q", commandName(cmd), len(args), args)
 		}
 		return nil
 	}
@@ -30,7 +35,7 @@ func needOne(need string) cobra.PositionalArgs {
 // noArgs refuses positional arguments, naming the command.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return argError(cmd, "%s takes no arguments (got %q)", cmd.Name(), args)
+		return argError(cmd, "%s takes no arguments (got %q)", commandName(cmd), args)
 	}
 	return nil
 }
@@ -38,7 +43,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // scenarioArg accepts at most one positional argument: the simulated bench to use.
 func scenarioArg(cmd *cobra.Command, args []string) error {
 	if len(args) > 1 {
-		return argError(cmd, "%s takes at most one SCENARIO (a built-in name, see \"tpmbench sim --list\", or a scenario file), got %q", cmd.Name(), args)
+		return argError(cmd, "%s takes at most one SCENARIO (a built-in name, see \"tpmbench sim --list\", or a scenario file), got %q", commandName(cmd), args)
 	}
 	return nil
 }

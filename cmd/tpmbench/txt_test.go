@@ -121,7 +121,7 @@ func TestTXTDecodeUsage(t *testing.T) {
 		{[]string{"txt", "decode"}, "txt decode needs a TXT.ERRORCODE VALUE"},
 		{[]string{"txt", "decode", "0xzz"}, "byte 2 ('z') is not a hex digit"},
 		{[]string{"txt", "decode", "0x123456789"}, "more than 32 bits"},
-		{[]string{"txt", "decode", "1", "2"}, "takes one argument, got 2"},
+		{[]string{"txt", "decode", "1", "2"}, "txt decode takes one argument, got 2"},
 	}
 	for _, tt := range tests {
 		_, errOut, code := runCmd(t, tt.args...)

@@ -67,11 +67,11 @@ func (a NVAttr2) String() string {
 
 // NVPublic2 is TPMS_NV_PUBLIC, the public area of a TPM 2.0 NV index.
 type NVPublic2 struct {
-	Index      uint32
-	NameAlg    tpm.Alg
-	Attributes NVAttr2
-	AuthPolicy []byte
-	DataSize   uint16
+	Index      uint32  // nvIndex: the NV handle
+	NameAlg    tpm.Alg // nameAlg: the hash of the index's name
+	Attributes NVAttr2 // attributes: TPMA_NV bits
+	AuthPolicy []byte  // authPolicy: the policy digest, empty when none
+	DataSize   uint16  // dataSize: the size of the data area in bytes
 }
 
 // ParseNVReadPublic2 decodes a TPM2_NV_ReadPublic response: a TPM2B_NV_PUBLIC followed by
@@ -116,9 +116,9 @@ func ParseNVReadPublic2(b []byte) (NVPublic2, error) {
 
 // NVIndex2 names a TPM 2.0 NV index a measured launch depends on.
 type NVIndex2 struct {
-	Index uint32
-	Name  string
-	Role  string
+	Index uint32 // the NV handle, e.g. 0x01C10102
+	Name  string // short name, e.g. "AUX"
+	Role  string // what the index is for, one line
 }
 
 // TXTIndices2 are the TPM 2.0 NV indices Intel TXT uses: the SINIT ACM reads the launch
@@ -131,15 +131,15 @@ var TXTIndices2 = []NVIndex2{
 
 // NVIndexState2 is what ReadNV2 learned about one index.
 type NVIndexState2 struct {
-	Index       string `json:"index"` // hex
-	Name        string `json:"name"`
-	Role        string `json:"role"`
-	Defined     bool   `json:"defined"`
-	Attributes  string `json:"attributes,omitempty"`
-	WriteLocked bool   `json:"write_locked"` // TPMA_NV_WRITELOCKED: writes refused now
-	WriteDefine bool   `json:"write_define"` // TPMA_NV_WRITEDEFINE: a write lock, once set, is permanent
-	Written     bool   `json:"written"`
-	Size        int    `json:"size"`
+	Index       string `json:"index"`                // hex
+	Name        string `json:"name"`                 // the index's short name, from NVIndex2
+	Role        string `json:"role"`                 // what the index is for, from NVIndex2
+	Defined     bool   `json:"defined"`              // the TPM has the index
+	Attributes  string `json:"attributes,omitempty"` // the TPMA_NV bits by name, when defined
+	WriteLocked bool   `json:"write_locked"`         // TPMA_NV_WRITELOCKED: writes refused now
+	WriteDefine bool   `json:"write_define"`         // TPMA_NV_WRITEDEFINE: a write lock, once set, is permanent
+	Written     bool   `json:"written"`              // TPMA_NV_WRITTEN: the index has been written since it was defined
+	Size        int    `json:"size"`                 // dataSize of the index in bytes
 	// Result is the TPM's answer when the index is not defined or could not be read.
 	Result string `json:"result,omitempty"`
 }

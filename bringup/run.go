@@ -34,11 +34,11 @@ const (
 
 // StepResult is the outcome of one step.
 type StepResult struct {
-	Name         string `json:"name"`
-	Command      string `json:"command"` // the request in hex, as sent
-	Effect       string `json:"effect"`
-	Irreversible bool   `json:"irreversible"`
-	Status       Status `json:"status"`
+	Name         string `json:"name"`         // the step's command name, from Step
+	Command      string `json:"command"`      // the request in hex, as sent
+	Effect       string `json:"effect"`       // what the step changes, from Step
+	Irreversible bool   `json:"irreversible"` // no command can undo the step
+	Status       Status `json:"status"`       // what happened to it in the run
 	// Response is the TPM's return code by name ("TPM_SUCCESS (0x0)"), "" without an answer.
 	Response string `json:"response,omitempty"`
 	// Verified says whether the flags read after the run show the step's effect; nil when
@@ -58,7 +58,7 @@ func (r StepResult) TookEffect() bool {
 
 // Result is the outcome of a run: one entry per step of the plan, in order.
 type Result struct {
-	Steps []StepResult `json:"steps"`
+	Steps []StepResult `json:"steps"` // one per step of the plan, in order
 	// Err is what stopped the run: nil when every step was done (or printed, in a dry
 	// run); otherwise ErrNeedsConfirmation, a TPM return code (tpm.RC), the context's
 	// error or a transfer error, wrapped with the step it stopped at.
@@ -91,6 +91,7 @@ func (r *Result) Verify(s State) {
 
 // Runner sends the steps of a plan to a TPM.
 type Runner struct {
+	// TPM is where the commands go.
 	TPM Sender
 	// Log receives, as the run goes, each command before it is sent and the TPM's answer.
 	Log io.Writer

@@ -11,14 +11,15 @@ import (
 // code is in the response, not an error; an error means the exchange itself failed.
 // A probed tis.Conn is a Sender.
 type Sender interface {
+	// SendContext sends cmd and waits for the response until ctx ends.
 	SendContext(ctx context.Context, cmd []byte) ([]byte, error)
 }
 
 // State is what the bring-up decisions of a TPM 1.2 depend on: its permanent and its
 // volatile (ST_CLEAR) flags.
 type State struct {
-	Permanent tpm.PermanentFlags `json:"permanent"`
-	STClear   tpm.STClearFlags   `json:"stclear"`
+	Permanent tpm.PermanentFlags `json:"permanent"` // TPM_PERMANENT_FLAGS
+	STClear   tpm.STClearFlags   `json:"stclear"`   // TPM_STCLEAR_FLAGS
 }
 
 // Enabled reports that the TPM is not disabled (TPM_PERMANENT_FLAGS.disable FALSE).

@@ -23,6 +23,7 @@ type Step struct {
 // Plan is the ordered list of steps a TPM in a given state needs, and what remains to do
 // once they have taken effect.
 type Plan struct {
+	// Steps are the commands to send, in order; empty when the TPM needs none.
 	Steps []Step
 	// ResetNeeded: after the steps, the TPM becomes active only after TPM_Init (LRESET#,
 	// a reboot or power cycle) and TPM_Startup(ST_CLEAR), because TPM_STCLEAR_FLAGS.deactivated

@@ -59,7 +59,7 @@ func newPairBench(base *scenario.Scenario, setup pinmap.Setup) pairBench {
 				host += " (an unconfirmed hypothesis)"
 			}
 		} else {
-			host += " (no profile for a " + setup.Board.Family + " board)"
+			host += " (the simulator has no profile for the " + setup.Board.Family + " family)"
 		}
 	}
 	pb.scen = &s

@@ -125,13 +125,17 @@ func nearest(v uint8, valid ...uint8) int {
 }
 
 // tpmAddrBit returns the LAD line whose single wrong bit turns the address
-// of a TPM cycle into one outside the TIS register map (locality 0-4,
-// registers of the map), or -1 when the address is in the map or no single
-// line explains it. Address bit k travels on LAD k%4.
+// of a TPM cycle into one outside the TIS register map, or -1 when the
+// address is in the map or no single line explains it. Address bit k
+// travels on LAD k%4. The map here is localities 0-4 with the registers of
+// the map, locality 4's HASH_END and HASH_START (0x020, 0x028), and the
+// identity and vendor-defined space from 0xF00 on, so that neither TXT
+// measurement traffic nor vendor registers count as errors.
 func tpmAddrBit(addr uint32) int {
 	valid := func(a uint32) bool {
-		_, _, ok := lookupReg(uint16(a & 0xFFF))
-		return a>>12 <= 4 && ok
+		off := uint16(a & 0xFFF)
+		_, _, ok := lookupReg(off)
+		return a>>12 <= 4 && (ok || off >= 0xF00 || a>>12 == 4 && (off == 0x020 || off == 0x028))
 	}
 	if valid(addr) {
 		return -1

@@ -282,3 +282,27 @@ func TestDiagnoseRealCaptures(t *testing.T) {
 		})
 	}
 }
+
+// TestTPMAddrBit: a TPM address outside the register map is blamed on the
+// LAD line of the one bit that puts it back in the map, and legitimate
+// traffic (TXT hash registers of locality 4, vendor registers) is not.
+func TestTPMAddrBit(t *testing.T) {
+	tests := []struct {
+		addr uint32
+		want int
+	}{
+		{0x001B, -1},       // STS+3
+		{0x081B, 3},        // STS+3 with address bit 11 (LAD3) set
+		{0x8024, 3},        // DATA_FIFO at "locality 8": bit 15
+		{0x0F24, -1},       // vendor space: not an error
+		{0x4028, -1},       // HASH_START, locality 4
+		{0x4020, -1},       // HASH_END, locality 4
+		{0x0019 | 1<<6, 2}, // STS+1 with bit 6 (LAD2) set
+		{0x5000, -1},       // locality 5 ACCESS: bit 12 (LAD0) or bit 14 (LAD2) away from a valid one
+	}
+	for _, tt := range tests {
+		if got := tpmAddrBit(tt.addr); got != tt.want {
+			t.Errorf("tpmAddrBit(0x%04X) = %d, want %d", tt.addr, got, tt.want)
+		}
+	}
+}

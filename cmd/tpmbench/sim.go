@@ -149,7 +149,7 @@ func (c *simCmd) run(name string) error {
 			return benchErrorf("sim: writing JSON: %v", err)
 		}
 	} else {
-		c.writeText(c.e.stdout, s, r)
+		c.writeText(c.e.stdout, bench.Faults, r)
 	}
 	if !r.Answered {
 		return benchFailed()
@@ -166,7 +166,7 @@ func lines(b *bytes.Buffer) []string {
 }
 
 // writeText prints the report for a person.
-func (c *simCmd) writeText(out io.Writer, s *scenario.Scenario, r *simReport) {
+func (c *simCmd) writeText(out io.Writer, faults []lpcsim.Fault, r *simReport) {
 	fmt.Fprintf(out, "scenario %s: %s\n", r.Bus.Scenario, r.Description)
 	fmt.Fprintf(out, "bench: board %s, module %s, personality %s, engine %s (%s)\n", r.Board, r.Module, r.Personality, r.Engine, r.State)
 	fmt.Fprintf(out, "host: %s — %s\n", r.Bus.Host, r.HostDoc)
@@ -177,10 +177,10 @@ func (c *simCmd) writeText(out io.Writer, s *scenario.Scenario, r *simReport) {
 	for _, w := range r.Crossed {
 		fmt.Fprintf(out, "wire: %s (crossed)\n", w)
 	}
-	if len(s.Faults) == 0 {
+	if len(faults) == 0 {
 		fmt.Fprintln(out, "faults: none")
 	}
-	for _, f := range s.Faults {
+	for _, f := range faults {
 		fmt.Fprintf(out, "fault: %s (%s)\n", f, f.Describe())
 	}
 	if !r.Powered {

@@ -61,7 +61,7 @@ Exit status 2 when the capture cannot be read; with --diagnose, 1 when a fault i
 	f.BoolVar(&c.regs, "regs", false, "print TIS register accesses")
 	f.BoolVar(&c.commands, "commands", false, "print TPM command/response exchanges")
 	f.BoolVar(&c.json, "json", false, "print JSON")
-	f.BoolVar(&c.diagnose, "diagnose", false, "name line-level faults (stuck, bridged, crossed lines, no clock...)")
+	f.BoolVar(&c.diagnose, "diagnose", false, "name line-level faults (stuck, bridged, crossed lines, no clock...); UNSURE marks what the capture is too short to confirm")
 	f.StringVar(&c.channels, "channels", "", "map signals to capture channels, e.g. lclk=4,lframe=5 or scope=module (`SIG=CH,...`)")
 	cmd.MarkFlagsMutuallyExclusive("cycles", "regs", "commands")
 	return cmd
@@ -321,7 +321,12 @@ func (c *decodeCmd) runDiagnose(src decode.Source) error {
 			fmt.Fprintln(c.e.stdout, "no line-level fault seen")
 		}
 		for _, f := range d.Findings {
-			fmt.Fprintf(c.e.stdout, "FAULT %s\n", f)
+			// An inconclusive finding is a suspicion the samples are too few to confirm.
+			label := "FAULT"
+			if f.Code == "inconclusive" {
+				label = "UNSURE"
+			}
+			fmt.Fprintf(c.e.stdout, "%s %s\n", label, f)
 		}
 	}
 	if !d.OK() {

@@ -157,6 +157,15 @@ func TestDecodeDiagnose(t *testing.T) {
 	if code != exitBench || !strings.Contains(out, "FAULT stuck: LFRAME# is low on all") {
 		t.Errorf("exit %d, output:\n%s\nwant exit 1 and a stuck LFRAME# finding", code, out)
 	}
+	// A short capture of a bridge cannot tell which lines are bridged: a suspicion, not a fault.
+	vcd = filepath.Join(t.TempDir(), "bridge.vcd")
+	if _, errOut, code := runCmd(t, "sim", "fault-bridge-lad1-lad2", "--vcd", vcd); code == exitUsage {
+		t.Fatalf("sim: exit %d: %s", code, errOut)
+	}
+	out, _, code = runCmd(t, "decode", "--diagnose", vcd)
+	if code != exitBench || !strings.Contains(out, "UNSURE inconclusive") || strings.Contains(out, "FAULT inconclusive") {
+		t.Errorf("exit %d, output:\n%s\nwant exit 1 and the inconclusive finding marked UNSURE", code, out)
+	}
 	p := captureFile(t, "h55/h55_lpc_io_write.sr")
 	out, _, code = runCmd(t, "decode", "--diagnose", "--json", p)
 	if code != exitOK || !strings.Contains(out, `"findings": []`) {

@@ -218,7 +218,7 @@ func TestEnableTPM20(t *testing.T) {
 // TestEnableInterruptedReport: the report of a run that the TPM stopped midway, on the
 // simulated bench: firmware locked presence after the plan was made.
 func TestEnableInterruptedReport(t *testing.T) {
-	sim, err := openSim(defaultScenario, nil)
+	sim, err := openSim(&env{ctx: context.Background()}, defaultScenario, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

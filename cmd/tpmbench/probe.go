@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"tpmbench/boards"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -92,7 +93,7 @@ type target struct {
 
 // openTarget opens the bench the flags name. Errors are usage errors for a bad scenario and
 // bench errors for hardware that cannot be mapped.
-func openTarget(f *targetFlags) (*target, error) {
+func openTarget(e *env, f *targetFlags) (*target, error) {
 	if f.mmio {
 		w, err := devmem.Open(devmem.HostSystem(), f.force)
 		if err != nil {
@@ -100,7 +101,7 @@ func openTarget(f *targetFlags) (*target, error) {
 		}
 		return &target{bus: w, close: w.Close}, nil
 	}
-	s, err := openSim(f.sim, f.faults)
+	s, err := openSim(e, f.sim, f.faults)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ type probeSession struct {
 // report (and no connection when it failed). trace receives the register trace when
 // --trace-regs is set; log the kernel-style lines. The caller closes the session.
 func runProbe(e *env, f *targetFlags, opts tis.Options, log, trace io.Writer) (*probeSession, error) {
-	t, err := openTarget(f)
+	t, err := openTarget(e, f)
 	if err != nil {
 		return nil, err
 	}
@@ -302,13 +303,18 @@ type simTarget struct {
 }
 
 // openSim builds the bench of a built-in scenario (by name) or of a scenario file (a name
-// ending in .yaml or .yml, or a path), with extra faults.
-func openSim(name string, faults []lpcsim.Fault) (*simTarget, error) {
+// ending in .yaml or .yml, or a path), with extra faults, from the pinout database with the
+// user's --boards files.
+func openSim(e *env, name string, faults []lpcsim.Fault) (*simTarget, error) {
 	s, err := loadScenario(name, faults)
 	if err != nil {
 		return nil, err
 	}
-	b, err := scenario.Build(s)
+	db, err := boards.Open(e.boardsDir)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	b, err := scenario.BuildWith(s, scenario.Options{Boards: db, Context: e.ctx})
 	if err != nil {
 		return nil, buildError(err)
 	}

@@ -170,3 +170,44 @@ func TestTraceRegs(t *testing.T) {
 		t.Errorf("only %d traced accesses", n)
 	}
 }
+
+// TestProbeUserBoards checks that a simulated probe builds its bench from the pinout database
+// with the user's --boards files: a scenario naming a board only the user's file defines
+// probes with --boards and is an input error without it.
+func TestProbeUserBoards(t *testing.T) {
+	dir := t.TempDir()
+	board := `boards:
+  - id: my-apu
+    name: my own apu1d clone
+    vendor: me
+    family: apu
+    chipset: AMD A55E FCH
+    connector: pcengines-lpc-2x10
+    confidence: 1S
+    sources: [mine]
+`
+	sc := `name: mine
+description: the reference module on my own board
+board: my-apu
+module: asus-tpm-20-1
+personality: slb9635
+engine: tpm12
+state: factory
+host: apu
+`
+	if err := os.WriteFile(filepath.Join(dir, "my.yaml"), []byte(board), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scFile := filepath.Join(t.TempDir(), "mine.yaml")
+	if err := os.WriteFile(scFile, []byte(sc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmd(t, "probe", "--boards", dir, "--sim", scFile)
+	if code != exitOK || !strings.Contains(out, "Issuing TPM_STARTUP") {
+		t.Errorf("probe with --boards: exit %d, want 0 and a probe log\n%s%s", code, out, errOut)
+	}
+	_, errOut, code = runCmd(t, "probe", "--sim", scFile)
+	if code != exitUsage || !strings.Contains(errOut, "my-apu") {
+		t.Errorf("probe without --boards: exit %d, want 2 naming the unknown board\n%s", code, errOut)
+	}
+}

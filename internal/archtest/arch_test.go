@@ -59,8 +59,6 @@ func TestPackageRules(t *testing.T) {
 				t.Errorf("%s depends on %s: only cmd may import tui", p.ImportPath, d)
 			case strings.HasPrefix(d, "charm.land/") && !under(p.ImportPath, "tpmbench/tui") && !under(p.ImportPath, "tpmbench/cmd"):
 				t.Errorf("%s depends on %s: charm packages belong in tui and cmd only", p.ImportPath, d)
-			case under(d, "periph.io/x/host/v3/pmem") && !under(p.ImportPath, "tpmbench/tis/devmem") && !under(p.ImportPath, "tpmbench/cmd") && !under(p.ImportPath, "tpmbench/tui"):
-				t.Errorf("%s depends on %s: only tis/devmem maps physical memory", p.ImportPath, d)
 			}
 		}
 		if under(p.ImportPath, "tpmbench/tpm") {
@@ -71,8 +69,11 @@ func TestPackageRules(t *testing.T) {
 			}
 		}
 		for _, imp := range p.Imports {
-			if imp == "unsafe" && !under(p.ImportPath, "tpmbench/tis/devmem") {
+			switch {
+			case imp == "unsafe" && !under(p.ImportPath, "tpmbench/tis/devmem"):
 				t.Errorf("%s imports unsafe: only tis/devmem may", p.ImportPath)
+			case (imp == "syscall" || imp == "golang.org/x/sys/unix" || imp == "periph.io/x/host/v3/pmem") && !under(p.ImportPath, "tpmbench/tis/devmem"):
+				t.Errorf("%s imports %s: only tis/devmem maps physical memory", p.ImportPath, imp)
 			}
 		}
 	}

@@ -60,7 +60,7 @@ type Device struct {
 	vector   uint8
 	ifLock   bool // INTERFACE_ID.IntfSelLock written
 	estab    bool // a DRTM has been established
-	startup  int  // accesses left before tpmRegValidSts reads 1
+	startup  int  // accesses still reading tpmRegValidSts = 0; -1 once valid (counted like toReady)
 	state    State
 	sts      uint8 // STS byte 0 flags except selfTestDone
 	selfTest bool  // selfTestDone
@@ -247,7 +247,7 @@ func (d *Device) Write(addr uint16, v uint8) {
 // tick counts one bus access: it advances the startup delay and the
 // execution of a command.
 func (d *Device) tick() {
-	if d.startup > 0 {
+	if d.startup >= 0 {
 		d.startup--
 	}
 	if d.state == StateExecution && !d.hung {

@@ -16,7 +16,7 @@ func (d *Device) readAccess(l int) uint8 {
 	if !d.estab {
 		v |= AccessEstablishment
 	}
-	if d.startup == 0 && !d.p.Faults.NeverValid {
+	if d.startup < 0 && !d.p.Faults.NeverValid {
 		v |= AccessValid
 	}
 	return v

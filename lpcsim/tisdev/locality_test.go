@@ -1,6 +1,9 @@
 package tisdev
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 const idle = AccessValid | AccessEstablishment
 
@@ -235,25 +238,46 @@ func TestNeverGrant(t *testing.T) {
 }
 
 // TestRegValid checks tpmRegValidSts during startup and under the
-// never-valid fault.
+// never-valid fault: Timing.StartupAccesses = N makes exactly the first N
+// accesses after reset read tpmRegValidSts = 0, writes counting too.
 func TestRegValid(t *testing.T) {
-	p := SLB9635()
-	p.Timing.StartupAccesses = 3
-	d, _ := newTestDevice(p)
-	var got []uint8
-	for range 4 {
-		got = append(got, access(d, 0))
+	tests := []struct {
+		startup int
+		writes  int // ACCESS writes of 0 (no effect) before the reads
+		want    []uint8
+	}{
+		{0, 0, []uint8{idle, idle}},
+		{1, 0, []uint8{AccessEstablishment, idle, idle}},
+		{2, 0, []uint8{AccessEstablishment, AccessEstablishment, idle}},
+		{3, 0, []uint8{AccessEstablishment, AccessEstablishment, AccessEstablishment, idle, idle}},
+		{3, 2, []uint8{AccessEstablishment, idle, idle}},
+		{2, 2, []uint8{idle, idle}},
 	}
-	want := []uint8{AccessEstablishment, AccessEstablishment, idle, idle}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("ACCESS reads after reset = %#02x, want %#02x", got, want)
+	for _, tt := range tests {
+		p := SLB9635()
+		p.Timing.StartupAccesses = tt.startup
+		d, _ := newTestDevice(p)
+		for range tt.writes {
+			d.Write(reg(0, RegAccess), 0)
+		}
+		var got []uint8
+		for range tt.want {
+			got = append(got, access(d, 0))
+		}
+		if !bytes.Equal(got, tt.want) {
+			t.Errorf("StartupAccesses %d, %d writes: ACCESS reads after reset = %#02x, want %#02x",
+				tt.startup, tt.writes, got, tt.want)
+		}
+		d.Reset()
+		if got := access(d, 0); tt.startup > 0 && got != AccessEstablishment {
+			t.Errorf("StartupAccesses %d: first ACCESS read after Reset = %#02x, want %#02x",
+				tt.startup, got, AccessEstablishment)
 		}
 	}
 
-	p = SLB9635()
+	p := SLB9635()
 	p.Faults.NeverValid = true
-	d, _ = newTestDevice(p)
+	d, _ := newTestDevice(p)
 	d.Write(reg(0, RegAccess), AccessRequestUse)
 	wantAccess(t, d, 0, AccessEstablishment|AccessActiveLocality)
 }

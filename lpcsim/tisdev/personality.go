@@ -58,8 +58,9 @@ type Timing struct {
 	// see commandReady = 0 (the FIFO is being cleared); the next one sees
 	// the READY state.
 	ReadyAccesses int
-	// StartupAccesses is how many accesses after reset read
-	// ACCESS.tpmRegValidSts = 0 (the TPM is still initialising).
+	// StartupAccesses is how many accesses after reset (reads and writes
+	// of any register, each counting once) see ACCESS.tpmRegValidSts = 0
+	// (the TPM is still initialising); access N+1 is the first to read 1.
 	StartupAccesses int
 	// BurstCount caps STS.burstCount; 0 means no cap (free buffer space or
 	// remaining response bytes, as QEMU reports).

@@ -317,27 +317,49 @@ func (p *parser) wires(n *yaml.Node) {
 			p.errorf(item.Line, "wires: each wire is {module: PIN, board: PIN}, got a %s", kindName(item))
 			continue
 		}
-		w := PinWire{Line: item.Line}
-		for i := 0; i+1 < len(item.Content); i += 2 {
-			k, v := item.Content[i], item.Content[i+1]
-			pin, err := strconv.Atoi(v.Value)
-			if v.Kind != yaml.ScalarNode || err != nil || pin < 1 || pin > 1000 {
-				p.errorf(v.Line, "wires: %s pin %q is not a pin number", k.Value, v.Value)
-				continue
-			}
-			switch k.Value {
-			case "module":
-				w.ModulePin = pin
-			case "board":
-				w.BoardPin = pin
-			default:
-				p.errorf(k.Line, "wires: unknown key %q (want module and board)", k.Value)
-			}
+		if w, ok := p.wire(item); ok {
+			p.s.Wires = append(p.s.Wires, w)
 		}
-		if w.ModulePin == 0 || w.BoardPin == 0 {
-			p.errorf(item.Line, "wires: a wire needs both module and board pin numbers")
+	}
+}
+
+// wire reads one {module: N, board: M} pair. Each problem is reported once,
+// at its own line: a bad pin number or an unknown key is not reported again
+// as a missing pin.
+func (p *parser) wire(item *yaml.Node) (PinWire, bool) {
+	w := PinWire{Line: item.Line}
+	before := len(p.errs)
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		k, v := item.Content[i], item.Content[i+1]
+		var dst *int
+		switch k.Value {
+		case "module":
+			dst = &w.ModulePin
+		case "board":
+			dst = &w.BoardPin
+		default:
+			p.errorf(k.Line, "wires: unknown key %q (want module and board)", k.Value)
 			continue
 		}
-		p.s.Wires = append(p.s.Wires, w)
+		pin, err := strconv.Atoi(v.Value)
+		if v.Kind != yaml.ScalarNode || err != nil || pin < 1 || pin > 1000 {
+			p.errorf(v.Line, "wires: %s pin %q is not a pin number", k.Value, v.Value)
+			continue
+		}
+		*dst = pin
 	}
+	if len(p.errs) > before {
+		return w, false
+	}
+	switch {
+	case w.ModulePin == 0 && w.BoardPin == 0:
+		p.errorf(item.Line, "wires: a wire needs both module and board pin numbers")
+	case w.ModulePin == 0:
+		p.errorf(item.Line, "wires: this wire has no module pin number (write {module: PIN, board: %d})", w.BoardPin)
+	case w.BoardPin == 0:
+		p.errorf(item.Line, "wires: this wire has no board pin number (write {module: %d, board: PIN})", w.ModulePin)
+	default:
+		return w, true
+	}
+	return w, false
 }

@@ -71,7 +71,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad host", "board: a\nmodule: m\nhost: via\n", "x.yaml:3: lpcsim: unknown host profile \"via\""},
 		{"bad engine", "board: a\nmodule: m\nengine: tpm3\n", "x.yaml:3: unknown engine \"tpm3\""},
 		{"bad wire", "board: a\nmodule: m\nwires:\n  - {module: 1, board: x}\n", "x.yaml:4: wires: board pin \"x\" is not a pin number"},
-		{"half wire", "board: a\nmodule: m\nwires:\n  - {module: 1}\n", "x.yaml:4: wires: a wire needs both"},
+		{"half wire", "board: a\nmodule: m\nwires:\n  - {module: 1}\n", "x.yaml:4: wires: this wire has no board pin number"},
 		{"bad serirq", "board: a\nmodule: m\nserirq: loud\n", "x.yaml:3: lpcsim: unknown SERIRQ mode"},
 		{"two docs", "board: a\nmodule: m\n---\nboard: b\n", "x.yaml:3: more than one YAML document"},
 	}
@@ -83,6 +83,55 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseErrorsOnce checks that one problem gives one error, at its own
+// line, and is not reported again as a consequence.
+func TestParseErrorsOnce(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"bad pin", "board: a\nmodule: m\nwires:\n  - {module: 1, board: x}\n",
+			[]string{"x.yaml:4: wires: board pin \"x\" is not a pin number"}},
+		{"bad pin on its own line", "board: a\nmodule: m\nwires:\n  - module: 1\n    board: 0\n",
+			[]string{"x.yaml:5: wires: board pin \"0\" is not a pin number"}},
+		{"misspelt key", "board: a\nmodule: m\nwires:\n  - {module: 1, bord: 2}\n",
+			[]string{"x.yaml:4: wires: unknown key \"bord\""}},
+		{"misspelt key with a bad pin", "board: a\nmodule: m\nwires:\n  - {module: 1, bord: x}\n",
+			[]string{"x.yaml:4: wires: unknown key \"bord\""}},
+		{"two bad pins", "board: a\nmodule: m\nwires:\n  - {module: y, board: x}\n",
+			[]string{"wires: module pin \"y\"", "wires: board pin \"x\""}},
+		{"empty wire", "board: a\nmodule: m\nwires:\n  - {}\n",
+			[]string{"x.yaml:4: wires: a wire needs both module and board pin numbers"}},
+		{"no module pin", "board: a\nmodule: m\nwires:\n  - {board: 3}\n",
+			[]string{"x.yaml:4: wires: this wire has no module pin number (write {module: PIN, board: 3})"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(tt.text))
+			got := splitErrors(err)
+			if len(got) != len(tt.want) {
+				t.Fatalf("Parse gave %d errors, want %d:\n%v", len(got), len(tt.want), err)
+			}
+			for i, e := range got {
+				if !strings.Contains(e.Error(), tt.want[i]) {
+					t.Errorf("error %d = %q, want it to contain %q", i, e, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// splitErrors returns the errors an errors.Join holds, or err alone.
+func splitErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 func TestBuildErrors(t *testing.T) {

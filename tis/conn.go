@@ -60,8 +60,8 @@ type Conn struct {
 // requests the locality, using the given family's default timeouts. Most callers want Probe,
 // which also identifies the TPM and learns its timeouts.
 func Open(ctx context.Context, bus Bus, loc int, family Family) (*Conn, error) {
-	if loc < 0 || loc >= Localities {
-		return nil, fmt.Errorf("tis: locality %d out of range 0-4", loc)
+	if err := CheckLocality(loc); err != nil {
+		return nil, err
 	}
 	c := &Conn{bus: bus, loc: loc, family: family, ctx: ctx}
 	c.setDefaults()

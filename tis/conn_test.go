@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -105,5 +106,42 @@ func TestTimeoutScale(t *testing.T) {
 				t.Errorf("scale %g: gave up after %v with %v, want %v and ErrNotValid", tt.scale, took, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestTimeoutScaleBounds: a factor that would overflow or vanish is refused by Probe, and
+// Scale saturates for callers that scale by hand, so no wait is ever negative or unbounded.
+func TestTimeoutScaleBounds(t *testing.T) {
+	for _, f := range []float64{math.Inf(1), math.Inf(-1), math.NaN(), 1e300, 1e-12, -1, 1001, 0.009} {
+		_, rep, err := tis.Probe(context.Background(), deviceBench(t, tisdev.SLB9635()).Host, tis.Options{TimeoutScale: f})
+		if !errors.Is(err, tis.ErrBadOptions) || rep.Diagnosis.Symptom != tis.SymptomOptions {
+			t.Errorf("Probe with scale %g: %v, want ErrBadOptions", f, err)
+		}
+	}
+	for _, f := range []float64{0, tis.MinTimeoutScale, 1, tis.MaxTimeoutScale} {
+		if err := tis.CheckTimeoutScale(f); err != nil {
+			t.Errorf("CheckTimeoutScale(%g): %v", f, err)
+		}
+	}
+	for _, tt := range []struct {
+		f    float64
+		want time.Duration // what TIMEOUT_A (750ms) becomes
+	}{
+		{math.Inf(1), 750 * time.Second}, {1e300, 750 * time.Second}, {math.NaN(), 750 * time.Millisecond},
+		{1e-12, 7500 * time.Microsecond}, {math.Inf(-1), 7500 * time.Microsecond}, {2, 1500 * time.Millisecond},
+	} {
+		got := tis.DefaultTimeouts12.Scale(tt.f)
+		if got.A != tt.want {
+			t.Errorf("Scale(%g).A = %v, want %v", tt.f, got.A, tt.want)
+		}
+		for _, d := range []time.Duration{got.A, got.B, got.C, got.D} {
+			if d < 0 || d > tis.MaxWait {
+				t.Errorf("Scale(%g) gives %v, outside 0..%v", tt.f, d, tis.MaxWait)
+			}
+		}
+	}
+	huge := tis.Durations{Short: time.Duration(math.MaxUint32) * time.Millisecond, Medium: -time.Second, Long: math.MaxInt64}
+	if got := huge.Scale(tis.MaxTimeoutScale); got.Short != tis.MaxWait || got.Medium != 0 || got.Long != tis.MaxWait {
+		t.Errorf("Durations.Scale saturates to %v, want short and long %v, medium 0", got, tis.MaxWait)
 	}
 }

@@ -28,6 +28,7 @@ const (
 	SymptomTPMError     Symptom = "tpm_error"
 	SymptomCanceled     Symptom = "canceled"
 	SymptomBusError     Symptom = "bus_error"
+	SymptomOptions      Symptom = "bad_options"
 )
 
 // Cause is one likely cause of a symptom: a signal or rail to check (canonical names: LCLK,
@@ -139,6 +140,8 @@ var diagnoses = map[Symptom]Diagnosis{
 		Causes: []Cause{{"", "Ctrl-C or a deadline; or the TPM aborted the command (some chips report a cancel as commandReady)"}}},
 	SymptomBusError: {Summary: "the register window itself failed (mapping or bridge error)",
 		Causes: []Cause{{"", "see the error: /dev/mem access, a bridge or adapter error"}}},
+	SymptomOptions: {Summary: "the probe was asked for something the driver refuses; nothing was read from the bus, so nothing is known about the wiring",
+		Causes: []Cause{{"", "see the error: use locality 0-3 and a timeout scale within range"}}},
 }
 
 // Diagnose returns the diagnosis for an error from this package, or a generic one for other

@@ -24,6 +24,9 @@ var (
 	ErrUnstable = errors.New("register reads are unstable")
 	// ErrCanceled: the TPM canceled the command, or the caller's context ended.
 	ErrCanceled = errors.New("canceled")
+	// ErrBadOptions: the caller asked for something the driver refuses before touching the
+	// bus (a reserved or missing locality, an unusable timeout scale).
+	ErrBadOptions = errors.New("not allowed")
 )
 
 // Error is a driver failure: the symptom (for the diagnosis table), what the driver was doing,

@@ -79,3 +79,18 @@ func wrapLast(err error, last string, sentinel error) error {
 	}
 	return &Error{Symptom: e.Symptom, Op: e.Op, Err: fmt.Errorf("%w: %w", sentinel, inner)}
 }
+
+// CheckLocality returns an error unless software may request locality loc: 0 to 3. Locality 4
+// is in the TIS window but belongs to the chipset: only the dynamic root of trust (Intel TXT,
+// AMD SKINIT) reaches it with hardware cycles, and a TPM ignores software writes there, so a
+// request would time out and look like a wiring fault. The error wraps ErrBadOptions.
+func CheckLocality(loc int) error {
+	switch {
+	case loc == Localities-1:
+		return fail(SymptomOptions, fmt.Errorf("%w: it is reserved for the chipset's dynamic root of trust (Intel TXT, AMD SKINIT) and the TPM ignores software writes there; use locality 0-%d",
+			ErrBadOptions, Localities-2), "locality %d", loc)
+	case loc < 0 || loc >= Localities:
+		return fail(SymptomOptions, fmt.Errorf("%w: want 0-%d", ErrBadOptions, Localities-2), "locality %d", loc)
+	}
+	return nil
+}

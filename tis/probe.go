@@ -46,11 +46,12 @@ func ParseStartupPolicy(s string) (StartupPolicy, error) {
 
 // Options control a probe. The zero value probes locality 0 with the auto startup policy.
 type Options struct {
-	Locality int           // 0-4
+	Locality int           // 0-3 (4 belongs to the chipset, see CheckLocality)
 	Startup  StartupPolicy // when to send TPM_Startup
 	// Log receives the kernel-style log lines as they happen (they are also in Report.Log).
 	Log io.Writer
-	// TimeoutScale multiplies every timeout and duration (0 means 1).
+	// TimeoutScale multiplies every timeout and duration (0 means 1); Probe refuses a factor
+	// outside MinTimeoutScale..MaxTimeoutScale (see CheckTimeoutScale).
 	TimeoutScale float64
 	// SkipDetails stops after Startup and the self-test: no version, flags or NV list.
 	SkipDetails bool
@@ -116,8 +117,11 @@ func (p *prober) scale() float64 {
 }
 
 func (p *prober) run(bus Bus) error {
-	if p.opts.Locality < 0 || p.opts.Locality >= Localities {
-		return fmt.Errorf("tis: locality %d out of range 0-4", p.opts.Locality)
+	if err := CheckLocality(p.opts.Locality); err != nil {
+		return err
+	}
+	if err := CheckTimeoutScale(p.opts.TimeoutScale); err != nil {
+		return err
 	}
 	p.c = &Conn{bus: bus, loc: p.opts.Locality, ctx: p.ctx}
 	p.c.setDefaults()

@@ -39,7 +39,7 @@ type Report struct {
 	Answered bool `json:"answered"` // something that looks like a TPM answered in the window
 	Complete bool `json:"complete"` // every probe step ran (the TPM's state is in the report)
 
-	Locality       int    `json:"locality"`        // the TIS locality probed (0-4)
+	Locality       int    `json:"locality"`        // the TIS locality probed (0-3)
 	DIDVID         Hex32  `json:"did_vid"`         // TPM_DID_VID as read, device ID in the high half
 	VendorID       Hex32  `json:"vendor_id"`       // the low half of DID_VID (TCG vendor ID)
 	DeviceID       Hex32  `json:"device_id"`       // the high half of DID_VID
@@ -152,6 +152,11 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // WriteText writes the report for a person: identity, state, then the diagnosis if any.
 func (r *Report) WriteText(w io.Writer) {
+	if d := r.Diagnosis; d != nil && d.Symptom == SymptomOptions {
+		fmt.Fprintf(w, "not probed (locality %d): nothing was read from the bus\n", r.Locality)
+		r.writeTail(w)
+		return
+	}
 	if !r.Answered {
 		fmt.Fprintf(w, "no TPM answered at %#x (locality %d): DID_VID = %#08x\n", Base, r.Locality, uint32(r.DIDVID))
 		r.writeTail(w)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -223,15 +224,31 @@ func TestStartupPolicies(t *testing.T) {
 }
 
 // TestProbeLocality probes at localities 0-3; locality 4 belongs to the chipset (software
-// writes to it are ignored), so asking for it must fail with the locality symptom.
+// writes to it are ignored), so asking for it is refused before the bus is touched, with a
+// diagnosis that blames no wire.
 func TestProbeLocality(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	for _, loc := range []int{4, 5, -1} {
 		b := deviceBench(t, tisdev.SLB9635())
-		_, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{Locality: 4, SkipDetails: true})
-		if !errors.Is(err, tis.ErrLocalityDenied) || rep.Diagnosis.Symptom != tis.SymptomLocality {
-			t.Errorf("locality 4: err %v, diagnosis %+v; want locality not granted", err, rep.Diagnosis)
+		_, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{Locality: loc, SkipDetails: true})
+		if !errors.Is(err, tis.ErrBadOptions) || rep.Diagnosis.Symptom != tis.SymptomOptions || len(rep.Diagnosis.Signals()) != 0 {
+			t.Errorf("locality %d: err %v, diagnosis %+v; want refused options and no signal to check", loc, err, rep.Diagnosis)
 		}
-	})
+		if cycles := b.Host.Stats().Cycles; cycles != 0 {
+			t.Errorf("locality %d: %d bus cycles before refusing", loc, cycles)
+		}
+		if _, err := tis.Open(context.Background(), b.Host, loc, tis.Family12); !errors.Is(err, tis.ErrBadOptions) {
+			t.Errorf("Open(locality %d): %v, want ErrBadOptions", loc, err)
+		}
+	}
+	_, rep, err := tis.Probe(context.Background(), deviceBench(t, tisdev.SLB9635()).Host, tis.Options{Locality: 4})
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "locality 4") || !strings.Contains(msg, "reserved for the chipset") {
+		t.Errorf("locality 4: error %q does not say it is reserved for the chipset", msg)
+	}
+	var text strings.Builder
+	rep.WriteText(&text)
+	if strings.Contains(text.String(), "no TPM answered") {
+		t.Errorf("a refused probe reports a missing TPM:\n%s", text.String())
+	}
 	for l := range 4 {
 		b := deviceBench(t, tisdev.SLB9635())
 		conn, rep, err := tis.Probe(context.Background(), b.Host, tis.Options{Locality: l, SkipDetails: true})

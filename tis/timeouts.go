@@ -2,6 +2,7 @@ package tis
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -38,16 +39,59 @@ var (
 // 2.0 values, as Linux does.
 var beforeDetection = DefaultTimeouts12
 
-// Scale multiplies every timeout by f (for slow bridges or patient benches).
-func (t Timeouts) Scale(f float64) Timeouts {
-	s := func(d time.Duration) time.Duration { return time.Duration(float64(d) * f) }
-	return Timeouts{A: s(t.A), B: s(t.B), C: s(t.C), D: s(t.D)}
+// Bounds of a timeout scale factor (Options.TimeoutScale, --timeout-scale). Below
+// MinTimeoutScale a TIS timeout is shorter than a few bus cycles; above MaxTimeoutScale a probe
+// of a dead bus would wait for hours.
+const (
+	MinTimeoutScale = 0.01
+	MaxTimeoutScale = 1000
+)
+
+// MaxWait bounds every scaled timeout and duration, whatever the factor or the values a TPM
+// reports: a scaled wait never exceeds it and is never negative.
+const MaxWait = 24 * time.Hour
+
+// CheckTimeoutScale returns an error (wrapping ErrBadOptions) unless f is a usable timeout scale: 0 (meaning 1) or a
+// factor from MinTimeoutScale to MaxTimeoutScale. NaN and infinities are refused.
+func CheckTimeoutScale(f float64) error {
+	if f == 0 || (f >= MinTimeoutScale && f <= MaxTimeoutScale) {
+		return nil
+	}
+	return fail(SymptomOptions, fmt.Errorf("%w: want a factor from %g to %g", ErrBadOptions, float64(MinTimeoutScale), float64(MaxTimeoutScale)), "timeout scale %g", f)
 }
 
-// Scale multiplies every duration by f.
+// scaleDuration multiplies d by f, saturating: f is clamped to MinTimeoutScale..MaxTimeoutScale
+// (NaN counts as 1) and the result to 0..MaxWait, so no factor overflows into a negative or
+// unbounded wait.
+func scaleDuration(d time.Duration, f float64) time.Duration {
+	switch {
+	case math.IsNaN(f):
+		f = 1
+	case f < MinTimeoutScale:
+		f = MinTimeoutScale
+	case f > MaxTimeoutScale:
+		f = MaxTimeoutScale
+	}
+	x := float64(d) * f
+	switch {
+	case x <= 0:
+		return 0
+	case x >= float64(MaxWait):
+		return MaxWait
+	}
+	return time.Duration(x)
+}
+
+// Scale multiplies every timeout by f (for slow bridges or patient benches). It saturates: f
+// is taken within MinTimeoutScale..MaxTimeoutScale (NaN as 1), and each result within
+// 0..MaxWait.
+func (t Timeouts) Scale(f float64) Timeouts {
+	return Timeouts{A: scaleDuration(t.A, f), B: scaleDuration(t.B, f), C: scaleDuration(t.C, f), D: scaleDuration(t.D, f)}
+}
+
+// Scale multiplies every duration by f, saturating as Timeouts.Scale does.
 func (d Durations) Scale(f float64) Durations {
-	s := func(x time.Duration) time.Duration { return time.Duration(float64(x) * f) }
-	return Durations{Short: s(d.Short), Medium: s(d.Medium), Long: s(d.Long)}
+	return Durations{Short: scaleDuration(d.Short, f), Medium: scaleDuration(d.Medium, f), Long: scaleDuration(d.Long, f)}
 }
 
 // String prints the four timeouts in milliseconds.

@@ -264,7 +264,7 @@ func TestEnableUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"enable", "--sim=default", "--mmio"}, "exclude each other"},
-		{[]string{"enable", "--locality", "7"}, "want 0-4"},
+		{[]string{"enable", "--locality", "7"}, "want 0-3"},
 		{[]string{"enable", "no-such-scenario"}, "no-such-scenario"},
 		{[]string{"enable", "a", "b"}, "enable takes at most one SCENARIO"},
 	}

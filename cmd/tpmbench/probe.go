@@ -39,10 +39,10 @@ func (f *targetFlags) add(fs *pflag.FlagSet) {
 	fs.Lookup("sim").NoOptDefVal = defaultScenario
 	fs.BoolVar(&f.mmio, "mmio", false, "probe real hardware: map 0xFED40000-0xFED44FFF from /dev/mem (root, no TPM driver bound)")
 	fs.BoolVar(&f.force, "force", false, "with --mmio: map the window even though a kernel TPM driver seems to own it")
-	fs.IntVar(&f.locality, "locality", 0, "TIS locality to request (0-4)")
+	fs.IntVar(&f.locality, "locality", 0, "TIS locality to request (0-3; 4 belongs to the chipset)")
 	fs.StringVar(&f.startup, "startup", "auto", "when to send TPM_Startup: auto (only if the TPM asks, as Linux), always, never")
 	fs.BoolVar(&f.traceRegs, "trace-regs", false, "log every register access")
-	fs.Float64Var(&f.timeoutScale, "timeout-scale", 1, "multiply every TIS timeout and command duration (slow bridges)")
+	fs.Float64Var(&f.timeoutScale, "timeout-scale", 1, "multiply every TIS timeout and command duration (slow bridges), 0.01 to 1000")
 	addFaultFlag(fs, &f.faultSpecs)
 }
 
@@ -68,11 +68,14 @@ func (f *targetFlags) options(args []string) (tis.Options, error) {
 		return tis.Options{}, err
 	}
 	f.faults = faults
-	if f.locality < 0 || f.locality >= tis.Localities {
-		return tis.Options{}, usageErrorf("--locality %d: want 0-4", f.locality)
+	if f.locality == tis.Localities-1 {
+		return tis.Options{}, usageErrorf("--locality %d: locality 4 is reserved for the chipset's dynamic root of trust (Intel TXT, AMD SKINIT) and the TPM ignores software writes there; want 0-3", f.locality)
 	}
-	if !(f.timeoutScale > 0) {
-		return tis.Options{}, usageErrorf("--timeout-scale %g: want a positive factor", f.timeoutScale)
+	if f.locality < 0 || f.locality >= tis.Localities {
+		return tis.Options{}, usageErrorf("--locality %d: want 0-3", f.locality)
+	}
+	if f.timeoutScale == 0 || tis.CheckTimeoutScale(f.timeoutScale) != nil {
+		return tis.Options{}, usageErrorf("--timeout-scale %g: want a factor from %g to %g", f.timeoutScale, float64(tis.MinTimeoutScale), float64(tis.MaxTimeoutScale))
 	}
 	pol, err := tis.ParseStartupPolicy(f.startup)
 	if err != nil {

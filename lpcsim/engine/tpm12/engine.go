@@ -152,7 +152,7 @@ type ordinal struct {
 }
 
 var ordinals = map[tpm.Ordinal]ordinal{
-	tpm.OrdStartup:                  {run: (*Engine).cmdStartup, check: checkNone, min: 2},
+	tpm.OrdStartup:                  {run: (*Engine).cmdStartup, check: checkNone},
 	tpm.OrdGetCapability:            {run: (*Engine).cmdGetCapability, check: checkNone, min: 8},
 	tpm.OrdContinueSelfTest:         {run: noParams((*Engine).ok), check: checkNone},
 	tpm.OrdSelfTestFull:             {run: noParams((*Engine).ok), check: checkNone},
@@ -236,16 +236,18 @@ func u32Params(params []byte, n int) ([]uint32, bool) {
 }
 
 func (e *Engine) cmdStartup(params []byte) []byte {
+	// As in libtpms, the one Startup after TPM_Init is used up even when it
+	// fails (a wrong parameter size included, which is checked first), and
+	// a failed one leaves the STCLEAR flags cleared (so the TPM is not
+	// deactivated, whatever the permanent flag says).
+	first := !e.started
+	e.started = true
 	if len(params) != 2 {
 		return tpm.NewResponse(tpm.RCBadParamSize)
 	}
-	if e.started {
+	if !first {
 		return tpm.NewResponse(tpm.RCInvalidPostinit)
 	}
-	// As in libtpms, the one Startup after TPM_Init is used up even when it
-	// fails, and a failed one leaves the STCLEAR flags cleared (so the TPM
-	// is not deactivated, whatever the permanent flag says).
-	e.started = true
 	st := tpm.StartupType(binary.BigEndian.Uint16(params))
 	switch st {
 	case tpm.STClear, tpm.STDeactivated:

@@ -145,12 +145,26 @@ func TestStartupVariants(t *testing.T) {
 		{"Startup(7)", tpm.Startup(7), tpm.RCBadParameter, ""},
 		{"Startup after a failed Startup", tpm.Startup(tpm.STClear), tpm.RCInvalidPostinit, ""},
 		reset(),
+		{"Startup(ST_CLEAR) with 2 extra bytes", hexb("00C10000000E0000009900010000"), tpm.RCBadParamSize, ""},
+		{"Startup after one with extra bytes", tpm.Startup(tpm.STClear), tpm.RCInvalidPostinit, ""},
+		{"started by it", tpm.PCRRead(0), 0, ""},
+		reset(),
+		{"Startup(ST_STATE) with 2 extra bytes", hexb("00C10000000E0000009900020000"), tpm.RCBadParamSize, ""},
+		{"no failure mode", tpm.PCRRead(0), 0, ""},
+		reset(),
+		{"Startup with 1 parameter byte", hexb("00C10000000B0000009900"), tpm.RCBadParamSize, ""},
+		{"Startup after a short one", tpm.Startup(tpm.STClear), tpm.RCInvalidPostinit, ""},
+		{"Startup with extra bytes once started", hexb("00C10000000E0000009900010000"), tpm.RCBadParamSize, ""},
+		reset(),
 		{"Startup(ST_CLEAR)", tpm.Startup(tpm.STClear), 0, ""},
 		{"PCRRead", tpm.PCRRead(0), 0, ""},
 	})
 	// On a deactivated TPM a failed Startup leaves the STCLEAR flags clear.
 	run(t, New(), []step{
 		{"Startup(7)", tpm.Startup(7), tpm.RCBadParameter, ""},
+		{"FLAG volatile", tpm.GetCapFlag(tpm.CapFlagVolatile), 0, "00 C4 00 00 00 15 00 00 00 00 00 00 00 07 00 20 00 00 00 00 00"},
+		reset(),
+		{"Startup(ST_CLEAR) with 2 extra bytes", hexb("00C10000000E0000009900010000"), tpm.RCBadParamSize, ""},
 		{"FLAG volatile", tpm.GetCapFlag(tpm.CapFlagVolatile), 0, "00 C4 00 00 00 15 00 00 00 00 00 00 00 07 00 20 00 00 00 00 00"},
 	})
 }

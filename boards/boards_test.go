@@ -231,7 +231,7 @@ func TestParseFileErrors(t *testing.T) {
 		{"signal twice", "signal: LAD3", "signal: LAD2", 17, "signal LAD2 on pins 7 and 8"},
 		// The YAML library reports an unclosed bracket at the line before it.
 		{"yaml syntax", "    role: header", "    role: [header", 4, "not valid YAML"},
-		{"alias", "    bus: lpc", "    bus: &x lpc\n    vendor: *x", 7, "aliases are not supported"},
+		{"alias", "    bus: lpc", "    bus: &x lpc\n    vendor: *x", 7, "aliases (*x) are not supported in board and connector files"},
 		{"family", "family: other", "family: desktop", 23, "must be one of apu, alix, other"},
 		{"board without connector", "    connector: my-header\n", "", 21, "connector is missing"},
 		{"second document", "    confidence: INF\n", "    confidence: INF\n---\nboards: []\n", 9, "more than one YAML document"},
@@ -253,6 +253,32 @@ func TestParseFileErrors(t *testing.T) {
 			wantPlace := fmt.Sprintf("mine.yaml:%d:", tt.line)
 			if !strings.Contains(err.Error(), wantPlace) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error:\n%v\nwant %q and %q", err, wantPlace, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseFileAliases checks that aliases give one error for the whole file,
+// at the first alias, however many there are and whatever is wrong in the anchor.
+func TestParseFileAliases(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"entries", "connectors:\n  - &c\n    id: foo\n    pins: 3\n" + strings.Repeat("  - *c\n", 12),
+			"mine.yaml:5: aliases (*c) are not supported in board and connector files; write each entry out (12 aliases in the file, the first here)"},
+		{"value", "boards:\n  - {id: a, name: &n A, connector: x}\n  - {id: b, name: *n, connector: x}\n",
+			"mine.yaml:3: aliases (*n) are not supported in board and connector files; write each entry out"},
+		{"merge key", "boards:\n  - &b {id: a, name: A, connector: x}\n  - {<<: *b, id: c}\n",
+			"mine.yaml:3: aliases (*b) are not supported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseFile("mine.yaml", []byte(tt.text))
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+			if strings.Count(err.Error(), "boards: ") != 1 || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error:\n%v\nwant exactly one error containing %q", err, tt.want)
 			}
 		})
 	}

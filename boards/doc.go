@@ -7,7 +7,8 @@
 // A data file is one YAML document with up to two top-level lists, connectors and boards. Ids
 // are lowercase letters, digits and dashes and are unique across all files, built-in and
 // user-supplied alike. Unknown keys are errors, so a misspelt key is reported rather than
-// ignored. Every error names the file and line.
+// ignored. YAML aliases (*name) are refused: each entry is written out. Every error names
+// the file and line.
 //
 //	connectors:
 //	  - id: pcengines-lpc-2x10          # required

@@ -75,6 +75,9 @@ func ParseFile(name string, data []byte) (*File, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return f, nil
 	}
+	if a, n := findAliases(root); a != nil {
+		return nil, &ParseError{File: name, Line: a.Line, Msg: aliasMsg(a, n)}
+	}
 	p.mapping(root, "the file", map[string]func(*yaml.Node){
 		"connectors": func(n *yaml.Node) {
 			p.list(n, "connectors", func(item *yaml.Node) {
@@ -95,6 +98,34 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// findAliases returns the first alias (*name) under n in file order and how many there are.
+// Aliases are refused outright: an alias repeats its anchor's node, lines and all, so every
+// problem in the anchor would be reported once per use, all at the anchor's line.
+func findAliases(n *yaml.Node) (first *yaml.Node, count int) {
+	stack := []*yaml.Node{n}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n.Kind == yaml.AliasNode {
+			if first == nil || n.Line < first.Line || (n.Line == first.Line && n.Column < first.Column) {
+				first = n
+			}
+			count++
+			continue
+		}
+		stack = append(stack, n.Content...)
+	}
+	return first, count
+}
+
+func aliasMsg(a *yaml.Node, count int) string {
+	msg := fmt.Sprintf("aliases (*%s) are not supported in board and connector files; write each entry out", a.Value)
+	if count > 1 {
+		msg += fmt.Sprintf(" (%d aliases in the file, the first here)", count)
+	}
+	return msg
 }
 
 var lineRE = regexp.MustCompile(`line (\d+)`)
@@ -145,8 +176,6 @@ func kindName(n *yaml.Node) string {
 		return "a list"
 	case yaml.ScalarNode:
 		return fmt.Sprintf("the value %q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
 	}
 	return "nothing"
 }
@@ -182,10 +211,6 @@ func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(*yaml
 		}
 		seen[k.Value] = true
 		given[k.Value] = nil
-		if v.Kind == yaml.AliasNode {
-			p.errorf(v, "%s: %s: YAML aliases are not supported; write the value out", what, k.Value)
-			continue
-		}
 		before := len(p.errs)
 		h(v)
 		if len(p.errs) == before {
@@ -244,10 +269,6 @@ func (p *parser) list(n *yaml.Node, what string, item func(*yaml.Node)) {
 		return
 	}
 	for _, it := range n.Content {
-		if it.Kind == yaml.AliasNode {
-			p.errorf(it, "%s: YAML aliases are not supported; write the entry out", what)
-			continue
-		}
 		item(it)
 	}
 }

@@ -5,5 +5,6 @@
 // personality, the engine behind the FIFO with its state, and the host-bridge
 // profile. Built-in scenarios are embedded; Load finds one by name or alias,
 // Parse reads a user's file with file:line errors, and Build turns a
-// scenario into a running lpcsim.Bench.
+// scenario into a running lpcsim.Bench. Scenario files take no YAML aliases
+// (*name): each value is written out.
 package scenario

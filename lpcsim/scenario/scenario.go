@@ -140,12 +140,44 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
+	if a, n := findAliases(root); a != nil {
+		return nil, &Error{File: name, Line: a.Line, Msg: aliasMsg(a, n)}
+	}
 	p := &parser{file: name, s: &Scenario{File: name, Line: map[string]int{}, State: "factory", Host: "apu", Engine: "tpm12", Personality: "slb9635"}}
 	p.top(root)
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
 	return p.s, nil
+}
+
+// findAliases returns the first alias (*name) under n in file order and how
+// many there are. Aliases are refused outright: an alias repeats its anchor's
+// node, lines and all, so every problem in the anchor would be reported once
+// per use at the anchor's line.
+func findAliases(n *yaml.Node) (first *yaml.Node, count int) {
+	stack := []*yaml.Node{n}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n.Kind == yaml.AliasNode {
+			if first == nil || n.Line < first.Line || (n.Line == first.Line && n.Column < first.Column) {
+				first = n
+			}
+			count++
+			continue
+		}
+		stack = append(stack, n.Content...)
+	}
+	return first, count
+}
+
+func aliasMsg(a *yaml.Node, count int) string {
+	msg := fmt.Sprintf("aliases (*%s) are not supported in scenario files; write each value out", a.Value)
+	if count > 1 {
+		msg += fmt.Sprintf(" (%d aliases in the file, the first here)", count)
+	}
+	return msg
 }
 
 var lineRE = regexp.MustCompile(`line (\d+)`)
@@ -259,8 +291,6 @@ func kindName(n *yaml.Node) string {
 		return "list"
 	case yaml.MappingNode:
 		return "mapping"
-	case yaml.AliasNode:
-		return "alias"
 	}
 	return "value"
 }

@@ -195,15 +195,17 @@ func (p *prober) readInterface() error {
 	if err != nil {
 		return fail(SymptomBusError, err, "read %s", RegName(Offset(l, RegRID)))
 	}
+	p.r.RevisionID = new(int(rid))
 	caps, err := b.Read32(Offset(l, RegIntfCapability))
 	if err != nil {
 		return fail(SymptomBusError, err, "read %s", RegName(Offset(l, RegIntfCapability)))
 	}
+	p.r.IntfCapability = new(Hex32(caps))
 	id, err := b.Read32(Offset(l, RegInterfaceID))
 	if err != nil {
 		return fail(SymptomBusError, err, "read %s", RegName(Offset(l, RegInterfaceID)))
 	}
-	p.r.RevisionID, p.r.IntfCapability, p.r.InterfaceID = int(rid), Hex32(caps), Hex32(id)
+	p.r.InterfaceID = new(Hex32(id))
 	return nil
 }
 
@@ -227,7 +229,7 @@ func registerFamily(caps IntfCapability, id InterfaceID) (Family, string) {
 // detectFamily combines the register view with Linux's tpm2_probe: a TPM2_GetCapability whose
 // response tag is TPM_ST_NO_SESSIONS only from a TPM 2.0. The command decides.
 func (p *prober) detectFamily() error {
-	regFam, intf := registerFamily(IntfCapability(p.r.IntfCapability), InterfaceID(p.r.InterfaceID))
+	regFam, intf := registerFamily(IntfCapability(*p.r.IntfCapability), InterfaceID(*p.r.InterfaceID))
 	p.r.Interface = intf
 	rsp, err := p.send(tpm.GetCapability2(tpm.Cap2TPMProperties, uint32(tpm.PTTotalCommands), 1))
 	if err != nil {
@@ -245,7 +247,7 @@ func (p *prober) detectFamily() error {
 	p.r.Family = fam.String()
 	p.c.setDefaults()
 	p.c.Timeouts, p.c.Durations = p.c.Timeouts.Scale(p.scale()), p.c.Durations.Scale(p.scale())
-	p.logf("%s TPM (device-id 0x%X, rev-id %d)", fam, uint32(p.r.DeviceID), p.r.RevisionID)
+	p.logf("%s TPM (device-id 0x%X, rev-id %d)", fam, uint32(p.r.DeviceID), *p.r.RevisionID)
 	p.reportTimeouts("default", "default")
 	return nil
 }

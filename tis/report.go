@@ -43,13 +43,13 @@ type Report struct {
 	DIDVID         Hex32  `json:"did_vid"`         // TPM_DID_VID as read, device ID in the high half
 	VendorID       Hex32  `json:"vendor_id"`       // the low half of DID_VID (TCG vendor ID)
 	DeviceID       Hex32  `json:"device_id"`       // the high half of DID_VID
-	RevisionID     int    `json:"revision_id"`     // TPM_RID
+	RevisionID     *int   `json:"revision_id"`     // TPM_RID; nil when not read
 	Vendor         string `json:"vendor"`          // e.g. "Infineon"
 	Device         string `json:"device"`          // e.g. "SLB9635 TT 1.2"
 	Family         string `json:"family"`          // "1.2", "2.0" or "unknown"
-	Interface      string `json:"interface"`       // the interface the registers describe, e.g. "TIS 1.3 for TPM 2.0"
-	IntfCapability Hex32  `json:"intf_capability"` // TPM_INTF_CAPABILITY as read
-	InterfaceID    Hex32  `json:"interface_id"`    // TPM_INTERFACE_ID as read (all ones on TIS 1.2/1.3 parts)
+	Interface      string `json:"interface"`       // the interface the registers describe, e.g. "TIS 1.3 for TPM 2.0"; "" when not read
+	IntfCapability *Hex32 `json:"intf_capability"` // TPM_INTF_CAPABILITY as read; nil when not read
+	InterfaceID    *Hex32 `json:"interface_id"`    // TPM_INTERFACE_ID as read (all ones on TIS 1.2/1.3 parts); nil when not read
 
 	Timeouts        *TimeoutsReport  `json:"timeouts"`          // the TIS timeouts in use
 	Durations       *DurationsReport `json:"durations"`         // the command durations in use
@@ -165,9 +165,15 @@ func (r *Report) WriteText(w io.Writer) {
 	p := func(k, format string, a ...any) { fmt.Fprintf(w, "  %-17s %s\n", k+":", fmt.Sprintf(format, a...)) }
 	fmt.Fprintf(w, "TPM at %#x, locality %d\n", Base+uint32(r.Locality)<<12, r.Locality)
 	p("vendor", "%s (VID %#04x)", orUnknown(r.Vendor), uint32(r.VendorID))
-	p("device", "%s (DID %#04x, RID %#02x)", orUnknown(r.Device), uint32(r.DeviceID), r.RevisionID)
+	rid := ""
+	if r.RevisionID != nil {
+		rid = fmt.Sprintf(", RID %#02x", *r.RevisionID)
+	}
+	p("device", "%s (DID %#04x%s)", orUnknown(r.Device), uint32(r.DeviceID), rid)
 	p("family", "TPM %s", r.Family)
-	p("interface", "%s (INTF_CAPABILITY %#08x, INTERFACE_ID %#08x)", r.Interface, uint32(r.IntfCapability), uint32(r.InterfaceID))
+	if regs := r.interfaceRegs(); regs != "" {
+		p("interface", "%s", strings.TrimSpace(r.Interface+" ("+regs+")"))
+	}
 	if t := r.Timeouts; t != nil {
 		p("timeouts", "A %dus B %dus C %dus D %dus (%s)", t.AUs, t.BUs, t.CUs, t.DUs, t.Source)
 	}
@@ -202,6 +208,18 @@ func (r *Report) WriteText(w io.Writer) {
 		p("command error", "%s", e)
 	}
 	r.writeTail(w)
+}
+
+// interfaceRegs lists the interface registers that were read, or "" when none was.
+func (r *Report) interfaceRegs() string {
+	var regs []string
+	if r.IntfCapability != nil {
+		regs = append(regs, fmt.Sprintf("INTF_CAPABILITY %#08x", uint32(*r.IntfCapability)))
+	}
+	if r.InterfaceID != nil {
+		regs = append(regs, fmt.Sprintf("INTERFACE_ID %#08x", uint32(*r.InterfaceID)))
+	}
+	return strings.Join(regs, ", ")
 }
 
 func (r *Report) writeTail(w io.Writer) {

@@ -3,6 +3,7 @@ package tis_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -141,8 +142,8 @@ func TestProbeTPM20(t *testing.T) {
 		t.Fatalf("Probe: %v", err)
 	}
 	conn.Release()
-	if rep.Family != "2.0" || rep.Interface != "TIS 1.3 for TPM 2.0" || uint32(rep.InterfaceID) != 0xFFFFFFFF {
-		t.Errorf("family %s interface %q id %#x", rep.Family, rep.Interface, uint32(rep.InterfaceID))
+	if rep.Family != "2.0" || rep.Interface != "TIS 1.3 for TPM 2.0" || rep.InterfaceID == nil || *rep.InterfaceID != 0xFFFFFFFF {
+		t.Errorf("family %s interface %q id %v", rep.Family, rep.Interface, rep.InterfaceID)
 	}
 	if !rep.Startup.Issued || rep.Startup.AlreadyStarted || rep.SelfTest != "passed" {
 		t.Errorf("startup %+v self-test %q", *rep.Startup, rep.SelfTest)
@@ -410,4 +411,44 @@ func TestNVListAndLock(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("nv list:\n%s\nwant (tpm_nvinfo on the same area):\n%s", out.String(), want)
 	}
+}
+
+// TestReportShowsOnlyWhatWasRead: a probe that stops after DID_VID (TPM_ACCESS never valid)
+// has not read RID, INTF_CAPABILITY or INTERFACE_ID; the text leaves them out and the JSON
+// keeps their names with null values, instead of zeros that look like register contents.
+func TestReportShowsOnlyWhatWasRead(t *testing.T) {
+	p := tisdev.SLB9635()
+	p.Faults.NeverValid = true
+	synctest.Test(t, func(t *testing.T) {
+		_, rep, err := tis.Probe(context.Background(), deviceBench(t, p).Host, tis.Options{})
+		if !errors.Is(err, tis.ErrNotValid) {
+			t.Fatalf("err %v, want ErrNotValid", err)
+		}
+		var text strings.Builder
+		rep.WriteText(&text)
+		for _, bad := range []string{"RID", "INTF_CAPABILITY", "INTERFACE_ID", "interface:"} {
+			if strings.Contains(text.String(), bad) {
+				t.Errorf("the report shows %s, which was never read:\n%s", bad, text.String())
+			}
+		}
+		if !strings.Contains(text.String(), "(DID 0x000b)") {
+			t.Errorf("the report lost the device ID it did read:\n%s", text.String())
+		}
+		var js bytes.Buffer
+		if err := rep.WriteJSON(&js); err != nil {
+			t.Fatal(err)
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(js.Bytes(), &fields); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"revision_id", "intf_capability", "interface_id"} {
+			if v, ok := fields[k]; !ok || v != nil {
+				t.Errorf("JSON %s = %v (present %v), want null", k, v, ok)
+			}
+		}
+		if fields["did_vid"] != "0x000b15d1" {
+			t.Errorf("JSON did_vid = %v", fields["did_vid"])
+		}
+	})
 }

@@ -47,12 +47,14 @@ func (p *prober) startup12() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	s.ProbeCommand, s.ProbeResult = "GetCapability(TPM_CAP_PROP_TIS_TIMEOUT)", tpm.RC(rsp.Code).String()
 	switch rc := rsp.Err(); {
 	case rc == nil:
 		s.AlreadyStarted, s.Started = true, true
 		return true, p.applyTimeouts12(rsp)
 	case !errors.Is(rc, tpm.RCInvalidPostinit):
-		return false, failedTPM("GetCapability(TPM_CAP_PROP_TIS_TIMEOUT)", rc)
+		s.Unknown = true
+		return false, failedTPM(s.ProbeCommand, rc)
 	}
 	if p.opts.Startup == StartupNever {
 		p.r.Notes = append(p.r.Notes, "the TPM has not been started (TPM_INVALID_POSTINIT) and --startup never forbids sending TPM_Startup")

@@ -38,8 +38,10 @@ func (p *prober) startup20() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	s.ProbeCommand, s.ProbeResult = "TPM2_SelfTest", tpm.RC2(rsp.Code).String()
 	if rc := rsp.Err(); rc != nil && errors.Is(rc, tpm.RC2Failure) {
-		return false, failedTPM("TPM2_SelfTest", rc)
+		s.Unknown = true
+		return false, failedTPM(s.ProbeCommand, rc)
 	}
 	if !errors.Is(rsp.Err(), tpm.RC2Initialize) {
 		s.AlreadyStarted, s.Started = true, true

@@ -98,6 +98,15 @@ type StartupReport struct {
 	Result         string `json:"result"`          // return code of the Startup the probe sent
 	AlreadyStarted bool   `json:"already_started"` // something else had started the TPM before the probe
 	Started        bool   `json:"started"`         // the TPM is started now
+	// ProbeCommand is the command that found out whether the TPM is started (policy auto or
+	// never: GetCapability(TPM_CAP_PROP_TIS_TIMEOUT) or TPM2_SelfTest); "" with policy always
+	// or when the command got no answer.
+	ProbeCommand string `json:"probe_command"`
+	// ProbeResult is the return code the TPM answered to ProbeCommand.
+	ProbeResult string `json:"probe_result"`
+	// Unknown: the TPM answered ProbeCommand with an error that says neither "started" nor
+	// "not started" (TPM_FAIL, TPM_RC_FAILURE): whether it is started is unknown.
+	Unknown bool `json:"unknown"`
 }
 
 // VersionReport holds the fields tpm_version prints (TPM 1.2), or the TPM 2.0 equivalents.
@@ -239,6 +248,8 @@ func (s *StartupReport) describe() string {
 		return fmt.Sprintf("issued %s: %s (policy %s)", s.Command, s.Result, s.Policy)
 	case s.Started:
 		return fmt.Sprintf("already started (policy %s)", s.Policy)
+	case s.Unknown:
+		return fmt.Sprintf("unknown: the TPM answered %s to %s; it may be in failure mode (policy %s)", s.ProbeResult, s.ProbeCommand, s.Policy)
 	}
 	return fmt.Sprintf("not started (policy %s): the TPM refuses commands until TPM_Startup", s.Policy)
 }

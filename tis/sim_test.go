@@ -452,3 +452,23 @@ func TestReportShowsOnlyWhatWasRead(t *testing.T) {
 		}
 	})
 }
+
+// TestStartupUnknownOnFailure: a TPM whose first command answers TPM_FAIL (the register file
+// with no engine behind it) has not said whether it is started; the report says what it
+// answered instead of claiming it is not started.
+func TestStartupUnknownOnFailure(t *testing.T) {
+	_, rep, err := tis.Probe(context.Background(), scenarioBench(t, "bare").Host, tis.Options{})
+	if !errors.Is(err, tpm.RCFail) || rep.Diagnosis.Symptom != tis.SymptomTPMError {
+		t.Fatalf("err %v, diagnosis %+v; want TPM_FAIL and a TPM error", err, rep.Diagnosis)
+	}
+	s := rep.Startup
+	if s == nil || !s.Unknown || s.Started || s.ProbeResult != "TPM_FAIL (0x9)" || s.ProbeCommand != "GetCapability(TPM_CAP_PROP_TIS_TIMEOUT)" {
+		t.Fatalf("startup %+v; want unknown after TPM_FAIL to GetCapability", s)
+	}
+	var text strings.Builder
+	rep.WriteText(&text)
+	want := "startup:          unknown: the TPM answered TPM_FAIL (0x9) to GetCapability(TPM_CAP_PROP_TIS_TIMEOUT); it may be in failure mode"
+	if !strings.Contains(text.String(), want) || strings.Contains(text.String(), "refuses commands until TPM_Startup") {
+		t.Errorf("report:\n%s\nwant the line %q", text.String(), want)
+	}
+}

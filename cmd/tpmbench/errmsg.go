@@ -12,8 +12,22 @@ var packagePrefixes = []string{"boards", "pinmap", "lpcsim", "scenario", "tisdev
 // cliMessage says an error message once: where one package's error wraps another's, the
 // package prefixes pile up ("pinmap: boards: no module ..."); it keeps only the innermost one,
 // with every other part (file:line, what was being done) in place. A message with one prefix or
-// none is returned as it is.
+// none is returned as it is. A message of several lines (errors.Join: one per problem in a
+// file) is trimmed line by line, so no line loses its prefix to another's. The YAML parser's
+// own "yaml: " after "not valid YAML: " is dropped, as the scenario and board loaders do.
 func cliMessage(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Replace(onePrefix(l), yamlSaid+"yaml: ", yamlSaid, 1)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// yamlSaid starts the message of a file that does not parse as YAML.
+const yamlSaid = "not valid YAML: "
+
+// onePrefix keeps the innermost package prefix of a one-line message.
+func onePrefix(msg string) string {
 	parts := strings.Split(msg, ": ")
 	var prefixes []int
 	for i, p := range parts[:len(parts)-1] {

@@ -15,6 +15,11 @@ func TestCLIMessage(t *testing.T) {
 		{`interrupted: tis: TPM_ACCESS_0 valid: canceled: context canceled`, `interrupted: tis: TPM_ACCESS_0 valid: canceled: context canceled`},
 		{`no prefix at all`, `no prefix at all`},
 		{`tis: tpm: ends with a package name: tis`, `tpm: ends with a package name: tis`},
+		// one problem per line: each line keeps its own prefix
+		{"scenario: s.yaml:7: fault: bad fault: unknown kind\nscenario: s.yaml:6: lpcsim: unknown host profile \"x\"",
+			"scenario: s.yaml:7: fault: bad fault: unknown kind\ns.yaml:6: lpcsim: unknown host profile \"x\""},
+		{"scenario: a.yaml:1: x\nscenario: a.yaml:2: y", "scenario: a.yaml:1: x\nscenario: a.yaml:2: y"},
+		{`pinmap: w.yaml:1: not valid YAML: yaml: line 1: did not find expected ','`, `pinmap: w.yaml:1: not valid YAML: line 1: did not find expected ','`},
 	}
 	for _, tt := range tests {
 		if got := cliMessage(tt.in); got != tt.want {
@@ -30,6 +35,15 @@ func TestErrorPrefixesOnce(t *testing.T) {
 	if err := os.WriteFile(path, []byte("board: apu9\nmodule: asus-tpm-20-1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// several problems, reported one per line, the engine's first
+	many := filepath.Join(t.TempDir(), "many.yaml")
+	if err := os.WriteFile(many, []byte("name: many\nboard: apu1d\nmodule: asus-tpm-20-1\npersonality: slb9635\nhost: nosuch\nfaults: [\"bogus X\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badWiring := filepath.Join(t.TempDir(), "w.yaml")
+	if err := os.WriteFile(badWiring, []byte("module: asus-tpm-20-1\nboard: [apu1d\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
@@ -38,6 +52,8 @@ func TestErrorPrefixesOnce(t *testing.T) {
 		{[]string{"wire", "asus-tpm-20-1", "nosuch"}, `boards: no board or header "nosuch"`},
 		{[]string{"sim", path}, path + `:1: boards: no board or header "apu9"`},
 		{[]string{"probe", path}, path + `:1: boards: no board or header "apu9"`},
+		{[]string{"probe", "--sim", many}, many + `:6: fault: lpcsim: bad fault: unknown fault kind "bogus"`},
+		{[]string{"wire", "--check", badWiring}, "pinmap: " + badWiring + ":1: not valid YAML: line 1: "},
 	}
 	for _, tt := range tests {
 		_, errOut, code := runCmd(t, tt.args...)

@@ -122,14 +122,14 @@ func TestBadInput(t *testing.T) {
 		o    string
 		want string // part of the error
 	}{
-		{"empty", nil, "", "ends before $enddefinitions"},
+		{"empty", nil, "", "bad: not a capture: the file is empty (0 bytes); want a sigrok session file (.sr"},
 		{"truncated zip", good[:len(good)/2], "", "not a readable .sr"},
 		{"corrupt zip", corrupt, "", "corrupt deflate data at byte"},
 		{"unitsize mismatch", w.sr(t, srOptions{unitsize: 2, chunk: 5, metaUnit: 3}), "", "not a whole number of 3-byte units"},
 		{"wrong channel names", w.sr(t, srOptions{names: []string{"a", "b", "c", "d", "e", "f", "g", "h"}}), "", "no channel for lad0"},
 		{"override to missing channel", good, "lclk=99", "no channel named \"99\""},
 		{"vcd truncated header", []byte(vcd[:len(vcd)/10]), "", "file ends"},
-		{"vcd not vcd", []byte("hello world"), "", "unexpected \"hello\""},
+		{"not a capture", []byte("hello world"), "", "bad: not a capture: it holds text starting \"hello world\"; want a sigrok session file"},
 		{"vcd bad timestamp", []byte(strings.Replace(vcd, "\n#10\n", "\n#1x0\n", 1)), "", "bad timestamp"},
 		{"vcd back in time", []byte(vcd + "#5\n1%\n"), "", "goes back in time"},
 		{"vcd undeclared id", []byte(vcd + "#999999\n1Q\n"), "", "undeclared identifier"},
@@ -152,6 +152,113 @@ func TestBadInput(t *testing.T) {
 			}
 			if tt.o == "" && !strings.Contains(tt.name, "channel") && !errors.Is(err, ErrFormat) {
 				t.Errorf("error %q does not wrap ErrFormat", err)
+			}
+		})
+	}
+}
+
+// TestOpenFormat checks that Open picks the reader by the file's content
+// first and by its name second, and that a file neither fits is refused
+// with what it looks like and what is accepted.
+func TestOpenFormat(t *testing.T) {
+	w := sampleWave()
+	sr, vcd := w.sr(t, srOptions{}), w.vcd(vcdOptions{})
+	accepted := "want a sigrok session file (.sr, a zip archive"
+	tests := []struct {
+		name string
+		file []byte
+		want []string // parts of the error; none: the capture decodes
+	}{
+		{"capture", sr, nil},
+		{"capture.vcd", sr, nil},
+		{"capture.sr", vcd, nil},
+		{"capture.txt", append([]byte("\n\n  "), vcd...), nil},
+		{"capture.gz", gzipped(t, vcd), nil},
+		{"empty.sr", nil, []string{"empty.sr: not a capture: the file is empty (0 bytes); " + accepted}},
+		{"empty.vcd", nil, []string{"empty.vcd: not a capture: the file is empty (0 bytes)", accepted}},
+		{"junk.sr", []byte("hello world\nsecond line"), []string{"junk.sr: not a capture: it holds text starting \"hello world\"; it is named .sr, but a sigrok session file is a zip archive (starting with PK)", accepted}},
+		{"junk.sr", []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, []string{"junk.sr: not a capture: it holds binary data starting 00 01 02 03 04 05 06 07;", accepted}},
+		{"blank", []byte("\n \n"), []string{"blank: not a capture: it starts with blank space only", accepted}},
+		{"junk.gz", gzipped(t, []byte("hello")), []string{"junk.gz: not a capture: gzip-compressed, and inside it holds text starting \"hello\"", accepted}},
+		{"junk.vcd.gz", gzipped(t, []byte("hello")), []string{"junk.vcd.gz:1: unexpected \"hello\" in the VCD header"}},
+		// The name settles what the content does not: a .vcd file goes to
+		// the VCD reader, which says at which line it goes wrong, and a
+		// damaged zip named .sr to the .sr reader, which says where it breaks.
+		{"junk.vcd", []byte("hello world"), []string{"junk.vcd:1: unexpected \"hello\" in the VCD header"}},
+		{"damaged.sr", []byte("PK this is no zip"), []string{"not a readable .sr (zip) file"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, _, err := decodeBytes(t, tt.name, tt.file, nil)
+			if tt.want == nil {
+				if err != nil || len(cs) != 4 {
+					t.Fatalf("decoded %d cycles, %v; want 4", len(cs), err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrFormat) {
+				t.Fatalf("error %v does not wrap ErrFormat", err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestSRSamplerate: a session file without a usable rate opens with the rate
+// unknown (ticks are then sample numbers); a rate that is no number is refused.
+func TestSRSamplerate(t *testing.T) {
+	w := sampleWave()
+	for _, rate := range []string{"0 Hz", "0"} {
+		src, err := openBytes(w.sr(t, srOptions{rate: rate}), nil)
+		if err != nil {
+			t.Fatalf("samplerate=%s: %v", rate, err)
+		}
+		if info := src.Info(); info.TickSeconds != 0 {
+			t.Errorf("samplerate=%s: TickSeconds = %v, want 0 (unknown)", rate, info.TickSeconds)
+		}
+		src.Close()
+	}
+	_, err := openBytes(w.sr(t, srOptions{rate: "fast"}), nil)
+	if want := `metadata samplerate "fast": want a rate such as "24 MHz"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("samplerate=fast: error %v, want %q", err, want)
+	}
+}
+
+// TestChannelScope: a scope the capture does not have is refused by name,
+// with the scopes the capture has.
+func TestChannelScope(t *testing.T) {
+	w := sampleWave()
+	tests := []struct {
+		name string
+		file []byte
+		spec string
+		want string // part of the error; "" for none
+	}{
+		{"vcd scope", w.vcd(vcdOptions{}), "scope=lpc", ""},
+		{"vcd no such scope", w.vcd(vcdOptions{}), "scope=nothere", `decode: --channels scope=nothere: the capture has no scope "nothere" (scopes: lpc)`},
+		{"vcd scope prefix", w.vcd(vcdOptions{}), "scope=lp", `the capture has no scope "lp" (scopes: lpc)`},
+		{"sr scope", w.sr(t, srOptions{}), "scope=module", "decode: --channels scope=module: the capture's channels have no scopes (channels: 0=lad0 "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := ParseChannels(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := openBytes(tt.file, o)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				src.Close()
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -141,6 +142,9 @@ func resolve(names []string, width int, o Overrides) (Channels, error) {
 		ch[i] = -1
 	}
 	scope := o[scopeKey]
+	if err := checkScope(scope, names); err != nil {
+		return ch, err
+	}
 	for s, v := range o {
 		if s == scopeKey {
 			continue
@@ -195,6 +199,27 @@ func resolve(names []string, width int, o Overrides) (Channels, error) {
 		}
 	}
 	return ch, nil
+}
+
+// checkScope refuses a "scope=" mapping that names no scope of the capture,
+// listing the scopes it has.
+func checkScope(scope string, names []string) error {
+	if scope == "" {
+		return nil
+	}
+	var scopes []string
+	for _, n := range names {
+		if strings.HasPrefix(n, scope+".") {
+			return nil
+		}
+		if i := strings.LastIndexByte(n, '.'); i > 0 && !slices.Contains(scopes, n[:i]) {
+			scopes = append(scopes, n[:i])
+		}
+	}
+	if len(scopes) == 0 {
+		return fmt.Errorf("decode: --channels scope=%s: the capture's channels have no scopes (channels: %s); leave scope= out", scope, listNames(names))
+	}
+	return fmt.Errorf("decode: --channels scope=%s: the capture has no scope %q (scopes: %s)", scope, scope, strings.Join(scopes, ", "))
 }
 
 func listNames(names []string) string {

@@ -154,7 +154,8 @@ func srMetadata(a srFile, files map[string]*zip.File) (map[string]string, error)
 }
 
 // parseSamplerate parses sigrok's "24 MHz", "1 GHz", "31.5 kHz" (lower-case m
-// is mega there).
+// is mega there). A rate of 0 (some exporters write "0 Hz" when they do not
+// know it) gives 0: the rate is unknown.
 func parseSamplerate(s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	i := 0
@@ -162,8 +163,11 @@ func parseSamplerate(s string) (float64, error) {
 		i++
 	}
 	v, err := strconv.ParseFloat(s[:i], 64)
-	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("samplerate %q is not a number", s)
+	if err != nil {
+		return 0, fmt.Errorf("samplerate %q: want a rate such as \"24 MHz\"", s)
+	}
+	if v == 0 {
+		return 0, nil
 	}
 	rest := strings.TrimSpace(s[i:])
 	mult := 1.0
@@ -216,7 +220,9 @@ func (r *srReader) setup(meta map[string]string, files map[string]*zip.File, ver
 		if err != nil {
 			return fmt.Errorf("decode: %s: metadata %v (%w)", r.path, err, ErrFormat)
 		}
-		r.info.TickSeconds = 1 / rate
+		if rate > 0 {
+			r.info.TickSeconds = 1 / rate
+		}
 	}
 	base := meta["capturefile"]
 	if base == "" {

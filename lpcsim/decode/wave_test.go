@@ -295,12 +295,15 @@ type nopCloser struct{}
 
 func (nopCloser) Close() error { return nil }
 
-// openBytes opens a capture held in memory without a file (for fuzzing).
+// openBytes opens a capture held in memory without a file (for fuzzing),
+// named .sr when it starts like a zip archive and .vcd otherwise, so that
+// damaged input reaches the reader it was meant for.
 func openBytes(b []byte, o Overrides) (Source, error) {
+	name := "fuzz.vcd"
 	if bytes.HasPrefix(b, []byte("PK")) {
-		return newSR("fuzz.sr", bytes.NewReader(b), int64(len(b)), nopCloser{}, o)
+		name = "fuzz.sr"
 	}
-	return newVCD("fuzz.vcd", bytes.NewReader(b), nopCloser{}, o)
+	return openCapture(name, bytes.NewReader(b), int64(len(b)), nopCloser{}, o)
 }
 
 func drain(src Source) (Stats, error) {

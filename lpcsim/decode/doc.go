@@ -4,7 +4,9 @@
 //
 // Captures come as sigrok session files (.sr, a zip archive, format version 1
 // or 2, any unitsize) or as VCD files (any timescale; sigrok/PulseView exports
-// and the simulator's own). Readers stream: a capture is delivered in chunks
+// and the simulator's own), plain or gzip-compressed. Open tells the format
+// from the file's first bytes, and from its name where they do not settle
+// it. Readers stream: a capture is delivered in chunks
 // of normalised samples, one byte per sample (see the Signal bit layout), so
 // memory does not grow with the capture's length.
 //

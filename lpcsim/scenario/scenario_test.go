@@ -185,6 +185,7 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("board: a\nmodule: m\nfaults: [flip LAD0 0.5 seed=3]\n"))
 	f.Add([]byte("{board: &a x, module: *a}"))
+	f.Add([]byte("board: a\nmodule: m\nwires: [{module: 1, bord: x}, {board: 2}, {module: 0, board: 3}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data)
 		if err != nil {

@@ -139,3 +139,56 @@ func TestFaultFlagRepeats(t *testing.T) {
 		t.Errorf("probe: exit %d, output:\n%s", code, out)
 	}
 }
+
+// TestNoOpFaultNotes: a fault that holds a line where it is anyway, or touches what the
+// simulated bench does not model, gets a note on stderr saying it changes nothing, and indeed
+// the probe report is the fault-free one. A fault that does change something gets no note.
+func TestNoOpFaultNotes(t *testing.T) {
+	clean, errOut, code := runCmd(t, "probe")
+	if code != exitOK {
+		t.Fatalf("fault-free probe: exit %d: %s", code, errOut)
+	}
+	baseline := withoutSimLines(clean)
+	tests := []struct {
+		spec string
+		noOp bool
+	}{
+		{"stuck-low GND", true},
+		{"stuck-high +3V3", true},
+		{"stuck-low +5V", true},
+		{"stuck-high +3V3SB", true},
+		{"stuck-high LDRQ#", true},
+		{"open LPCPD#", true},
+		{"stuck-low CLKRUN#", true},
+		{"flip LPCPD# 0.5 seed=3", true},
+		{"stuck-high GND", false},
+		{"stuck-low +3V3", false},
+		{"missing-gnd", false},
+		{"stuck-high LRESET#", false},
+		{"stuck-low LAD0", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				out, errOut, _ := runCmd(t, "probe", "--fault", tt.spec)
+				noted := strings.Contains(errOut, "changes nothing")
+				if noted != tt.noOp {
+					t.Fatalf("note on stderr = %v, want %v; stderr:\n%s", noted, tt.noOp, errOut)
+				}
+				if !tt.noOp {
+					return
+				}
+				if !strings.Contains(errOut, `the fault "`+tt.spec+`" changes nothing: `) {
+					t.Errorf("the note does not name the fault: %q", errOut)
+				}
+				if got := withoutSimLines(out); got != baseline {
+					t.Errorf("a fault noted as changing nothing changed the report:\n--- got\n%s\n--- fault-free\n%s", got, baseline)
+				}
+			})
+		})
+	}
+	_, errOut, code = runCmd(t, "sim", "--fault", "stuck-low GND")
+	if code != exitOK || !strings.Contains(errOut, `the fault "stuck-low GND" changes nothing: GND is low anyway`) {
+		t.Errorf("sim --fault \"stuck-low GND\": exit %d, stderr %q; want a note", code, errOut)
+	}
+}

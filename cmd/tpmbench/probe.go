@@ -309,7 +309,7 @@ type simTarget struct {
 // ending in .yaml or .yml, or a path), with extra faults, from the pinout database with the
 // user's --boards files.
 func openSim(e *env, name string, faults []lpcsim.Fault) (*simTarget, error) {
-	s, err := loadScenario(name, faults)
+	s, err := loadScenario(name, faults, e.stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -41,8 +41,9 @@ func parseFaults(specs []string) ([]lpcsim.Fault, error) {
 }
 
 // loadScenario returns a built-in scenario (by name or alias) or reads a scenario file (a name
-// ending in .yaml or .yml, or a path), with extra faults added to the scenario's own.
-func loadScenario(name string, faults []lpcsim.Fault) (*scenario.Scenario, error) {
+// ending in .yaml or .yml, or a path), with extra faults added to the scenario's own. A note on
+// notes names each fault of the bench that changes nothing (noOpFault).
+func loadScenario(name string, faults []lpcsim.Fault, notes io.Writer) (*scenario.Scenario, error) {
 	var s *scenario.Scenario
 	var err error
 	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator) {
@@ -58,6 +59,7 @@ func loadScenario(name string, faults []lpcsim.Fault) (*scenario.Scenario, error
 		return nil, usageErrorf("%v", err)
 	}
 	s.Faults = append(slices.Clip(s.Faults), faults...)
+	noteNoOpFaults(notes, s.Faults)
 	return s, nil
 }
 

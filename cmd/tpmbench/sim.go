@@ -102,7 +102,7 @@ func (c *simCmd) run(name string) error {
 	if err != nil {
 		return err
 	}
-	s, err := loadScenario(name, faults)
+	s, err := loadScenario(name, faults, c.e.stderr)
 	if err != nil {
 		return err
 	}

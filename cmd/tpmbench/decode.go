@@ -162,7 +162,11 @@ func (t *textOutput) finish(st decode.Stats) error {
 	}
 	fmt.Fprintf(t.w, ", %d LCLK edges\n", st.Clocks)
 	fmt.Fprintf(t.w, "cycles: %d%s\n", st.Cycles, countList(st.Kinds))
-	fmt.Fprintf(t.w, "ended: %s\n", strings.TrimPrefix(countList(st.Statuses), ": "))
+	ended := strings.TrimPrefix(countList(st.Statuses), ": ")
+	if ended == "" {
+		ended = "no cycles"
+	}
+	fmt.Fprintf(t.w, "ended: %s\n", ended)
 	if len(st.Deviations) > 0 {
 		fmt.Fprintf(t.w, "deviations: %s\n", strings.TrimPrefix(countList(st.Deviations), ": "))
 	}

@@ -172,3 +172,22 @@ func TestDecodeDiagnose(t *testing.T) {
 		t.Errorf("exit %d, output:\n%s\nwant exit 0 and no findings", code, out)
 	}
 }
+
+// TestDecodeNoCycles: a capture in which the bus stays idle decodes to no cycles, and the
+// summary says so instead of an empty "ended:" line.
+func TestDecodeNoCycles(t *testing.T) {
+	idle := filepath.Join(t.TempDir(), "idle.vcd")
+	vcd := "$timescale 1ns $end\n$var wire 1 ! LCLK $end\n$var wire 1 \" LFRAME# $end\n" +
+		"$var wire 1 # LAD0 $end\n$var wire 1 $ LAD1 $end\n$var wire 1 % LAD2 $end\n$var wire 1 & LAD3 $end\n" +
+		"$enddefinitions $end\n#0\n0!\n1\"\n1#\n1$\n1%\n1&\n#15\n1!\n#30\n0!\n#45\n1!\n"
+	if err := os.WriteFile(idle, []byte(vcd), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmd(t, "decode", idle)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "cycles: 0\nended: no cycles\n") {
+		t.Errorf("summary of an idle capture:\n%s\nwant \"cycles: 0\" then \"ended: no cycles\"", out)
+	}
+}

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -48,8 +49,12 @@ func TestEnableAndNVLockOnFactoryTPM12(t *testing.T) {
 	if boolp(rep.Enabled) != "true" || boolp(rep.Active) != "true" {
 		t.Errorf("after the reset: enabled %s, active %s; want true, true (deactivated clears at TPM_Startup)", boolp(rep.Enabled), boolp(rep.Active))
 	}
-	if r := second.step(t, "lock_without_yes"); r.rc == 0 {
-		t.Errorf("tpmbench nv lock without --yes: %v\nwant a refusal: defining TPM_NV_INDEX_LOCK cannot be undone", r)
+	// Without --yes, nv lock explains and refuses: exit 1 (nvLocked stays FALSE) with the
+	// message nv lock prints, not any non-zero exit (a crash or a usage error is no refusal).
+	if r := second.step(t, "lock_without_yes"); r.rc != 1 || !strings.Contains(r.stdout, "nvLocked: FALSE") ||
+		!strings.Contains(r.stdout, "nothing was sent; run again with --yes to define TPM_NV_INDEX_LOCK") {
+		t.Errorf("tpmbench nv lock without --yes: %v\nwant exit 1, \"nvLocked: FALSE\" and \"nothing was sent; run again with --yes\": "+
+			"defining TPM_NV_INDEX_LOCK cannot be undone", r)
 	} else {
 		t.Logf("tpmbench nv lock --mmio (no --yes): %v", r)
 	}

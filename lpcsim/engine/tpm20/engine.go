@@ -43,7 +43,7 @@ func WithSeed(seed uint64) Option {
 	}
 }
 
-// Started makes the TPM start after a TPM2_Startup(SU_CLEAR), as when
+// Started makes the TPM start as after a TPM2_Startup(SU_CLEAR), as when
 // firmware has sent it.
 func Started() Option { return func(e *Engine) { e.started = true } }
 
@@ -55,6 +55,9 @@ func New(opts ...Option) *Engine {
 		o(e)
 	}
 	e.resetPCRs()
+	if e.started {
+		e.startClear()
+	}
 	return e
 }
 
@@ -104,21 +107,45 @@ const (
 	rcHandleP2 = tpm.RC2Handle | 0x040 | 0x200
 )
 
+// rcReferenceS0 is TPM_RC_REFERENCE_S0: session slot 0 names a session
+// that is not loaded (add the slot number for the others).
+const rcReferenceS0 tpm.RC2 = 0x918
+
+// Number fields of a format-one response code (TPM 2.0 Part 2, TPM_RC):
+// the parameter, handle or session (1-based) the code is about.
+func paramN(n int) tpm.RC2   { return tpm.RC2(0x040 | n<<8) }
+func handleN(n int) tpm.RC2  { return tpm.RC2(n << 8) }
+func sessionN(n int) tpm.RC2 { return tpm.RC2(0x800 | n<<8) }
+
 // hashImplemented are the hash algorithms the model knows (as libtpms);
 // a bank of one of them may still be unallocated.
 var hashImplemented = map[tpm.Alg]bool{tpm.AlgSHA1: true, tpm.AlgSHA256: true, tpm.AlgSHA384: true, tpm.AlgSHA512: true}
 
-var commands = map[tpm.CommandCode]func(*Engine, []byte) []byte{
-	tpm.CCStartup:       (*Engine).cmdStartup,
-	tpm.CCShutdown:      (*Engine).cmdShutdown,
-	tpm.CCSelfTest:      (*Engine).cmdSelfTest,
-	tpm.CCGetTestResult: (*Engine).cmdGetTestResult,
-	tpm.CCGetCapability: (*Engine).cmdGetCapability,
-	tpm.CCPCRRead:       (*Engine).cmdPCRRead,
-	tpm.CCGetRandom:     (*Engine).cmdGetRandom,
-	tpm.CCNVReadPublic:  (*Engine).cmdNVReadPublic,
+// command is how the model dispatches one command code: whether its one
+// handle is an NV index (the handle check then fails, the model having no
+// NV index), whether it accepts an authorization area (TPM2_Startup does
+// not), and the handler of its parameters.
+type command struct {
+	nvIndex  bool
+	sessions bool
+	run      func(*Engine, *params) []byte
 }
 
+var commands = map[tpm.CommandCode]command{
+	tpm.CCStartup:       {run: (*Engine).cmdStartup},
+	tpm.CCShutdown:      {sessions: true, run: (*Engine).cmdShutdown},
+	tpm.CCSelfTest:      {sessions: true, run: (*Engine).cmdSelfTest},
+	tpm.CCGetTestResult: {sessions: true, run: (*Engine).cmdGetTestResult},
+	tpm.CCGetCapability: {sessions: true, run: (*Engine).cmdGetCapability},
+	tpm.CCPCRRead:       {sessions: true, run: (*Engine).cmdPCRRead},
+	tpm.CCGetRandom:     {sessions: true, run: (*Engine).cmdGetRandom},
+	tpm.CCNVReadPublic:  {nvIndex: true, sessions: true},
+}
+
+// execute follows libtpms's order of checks, measured against swtpm: tag,
+// command code, TPM_RC_INITIALIZE, handles, authorization area, then the
+// parameters (too few bytes: TPM_RC_INSUFFICIENT for the parameter that
+// runs out; bytes left over: TPM_RC_SIZE) before the command acts.
 func (e *Engine) execute(cmd []byte) []byte {
 	c, err := tpm.ParseCommand(cmd)
 	if err != nil {
@@ -129,66 +156,232 @@ func (e *Engine) execute(cmd []byte) []byte {
 		// parameter number), not TPM_RC_BAD_TAG.
 		return rsp(tpm.RC2Value)
 	}
-	if !e.started && c.CommandCode() != tpm.CCStartup {
-		return rsp(tpm.RC2Initialize)
-	}
-	run, ok := commands[c.CommandCode()]
+	cc := c.CommandCode()
+	spec, ok := commands[cc]
 	if !ok {
 		return rsp(tpm.RC2CommandCode)
 	}
-	if c.Tag == tpm.TagSessions {
-		return rsp(tpm.RC2AuthContext) // no command here takes sessions
-	}
-	return run(e, c.Params)
-}
-
-func (e *Engine) cmdStartup(p []byte) []byte {
-	if len(p) != 2 {
-		return rsp(tpm.RC2CommandSize)
-	}
-	if e.started {
+	if e.started == (cc == tpm.CCStartup) {
 		return rsp(tpm.RC2Initialize)
 	}
-	switch tpm.StartupType2(binary.BigEndian.Uint16(p)) {
-	case tpm.SUClear:
-	case tpm.SUState:
+	p := &params{b: c.Params}
+	if spec.nvIndex {
+		if _, ok := p.u32(); !ok {
+			return rsp(tpm.RC2Insufficient | handleN(1))
+		}
+		return rsp(rcHandleH1) // the model defines no NV index
+	}
+	if c.Tag == tpm.TagSessions {
+		if rc := p.sessions(spec.sessions); rc != 0 {
+			return rsp(rc)
+		}
+	}
+	return spec.run(e, p)
+}
+
+// params unmarshals a command's areas in order. The first failure sticks:
+// rc is the response code of the parameter that failed.
+type params struct {
+	b  []byte
+	n  int // parameters read
+	rc tpm.RC2
+}
+
+func (p *params) take(n int, number tpm.RC2) ([]byte, bool) {
+	if p.rc != 0 {
+		return nil, false
+	}
+	if len(p.b) < n {
+		p.rc = tpm.RC2Insufficient | number
+		return nil, false
+	}
+	b := p.b[:n]
+	p.b = p.b[n:]
+	return b, true
+}
+
+func (p *params) u32() (uint32, bool) {
+	b, ok := p.take(4, 0)
+	if !ok {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(b), true
+}
+
+// next starts the next parameter and returns its number field.
+func (p *params) next() tpm.RC2 {
+	p.n++
+	return paramN(p.n)
+}
+
+func (p *params) param(n int) ([]byte, bool) { return p.take(n, p.next()) }
+
+func (p *params) u8() (uint8, bool) {
+	b, ok := p.param(1)
+	if !ok {
+		return 0, false
+	}
+	return b[0], true
+}
+
+func (p *params) u16() (uint16, bool) {
+	b, ok := p.param(2)
+	if !ok {
+		return 0, false
+	}
+	return binary.BigEndian.Uint16(b), true
+}
+
+func (p *params) u32Param() (uint32, bool) {
+	b, ok := p.param(4)
+	if !ok {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(b), true
+}
+
+// fail records a value check failing on the current parameter.
+func (p *params) fail(rc tpm.RC2) {
+	if p.rc == 0 {
+		p.rc = rc | paramN(p.n)
+	}
+}
+
+// done is the response code once every parameter is read: the first
+// failure, or TPM_RC_SIZE for bytes left over.
+func (p *params) done() tpm.RC2 {
+	if p.rc == 0 && len(p.b) != 0 {
+		return tpm.RC2Size
+	}
+	return p.rc
+}
+
+// rsPW is TPM_RS_PW, the handle of the password session.
+const rsPW = 0x40000009
+
+// sessions reads the authorization area of a TPM_ST_SESSIONS command:
+// authorizationSize (at least 9, at most what is left), then sessions
+// until it is used up. No command in the model takes an authorization
+// handle and no session is loaded, so a well-formed area fails on its
+// first session: the password session with TPM_RC_HANDLE, an HMAC or
+// policy session with TPM_RC_REFERENCE_S0.
+func (p *params) sessions(allowed bool) tpm.RC2 {
+	size, ok := p.u32()
+	if !ok {
+		return tpm.RC2Insufficient
+	}
+	if size < 9 || size > uint32(len(p.b)) {
+		return tpm.RC2Size
+	}
+	if !allowed {
+		return tpm.RC2AuthContext
+	}
+	area := &params{b: p.b[:size]}
+	p.b = p.b[size:]
+	var first uint32
+	for i := 1; len(area.b) > 0; i++ {
+		n := sessionN(i)
+		if i > 3 { // more than MAX_SESSION_NUM sessions
+			return tpm.RC2Size | n
+		}
+		h, _ := area.take(4, n)
+		if area.rc != 0 {
+			return area.rc
+		}
+		handle := binary.BigEndian.Uint32(h)
+		if t := handle >> 24; handle != rsPW && t != htHMACSession && t != htPolicySession {
+			return tpm.RC2Value | n
+		}
+		area.sized(n)   // nonceCaller
+		area.take(1, n) // sessionAttributes
+		area.sized(n)   // hmac
+		if area.rc != 0 {
+			return area.rc
+		}
+		if i == 1 {
+			first = handle
+		}
+	}
+	if first == rsPW {
+		return tpm.RC2Handle | sessionN(1)
+	}
+	return rcReferenceS0
+}
+
+// sized skips a TPM2B (a UINT16 size, then that many bytes) of the area
+// numbered n.
+func (p *params) sized(n tpm.RC2) {
+	if b, ok := p.take(2, n); ok {
+		p.take(int(binary.BigEndian.Uint16(b)), n)
+	}
+}
+
+// su reads a TPM_SU parameter: SU_CLEAR or SU_STATE.
+func (p *params) su() tpm.StartupType2 {
+	v, ok := p.u16()
+	if ok && tpm.StartupType2(v) != tpm.SUClear && tpm.StartupType2(v) != tpm.SUState {
+		p.fail(tpm.RC2Value)
+	}
+	return tpm.StartupType2(v)
+}
+
+// pcrUpdateCounts reports which PCRs move pcrUpdateCounter when they
+// change: all but 16, 21, 22 and 23, as measured on swtpm (extending PCR 16
+// leaves the counter alone, extending PCR 0 adds one).
+func pcrUpdateCounts(i int) bool { return i != 16 && i < 21 }
+
+func (e *Engine) cmdStartup(p *params) []byte {
+	su := p.su()
+	if rc := p.done(); rc != 0 {
+		return rsp(rc)
+	}
+	if su == tpm.SUState {
 		return rsp(rcValueP1) // no orderly shutdown state to resume
-	default:
-		return rsp(rcValueP1)
 	}
+	e.startClear()
+	return rsp(0)
+}
+
+// startClear is a successful TPM2_Startup(SU_CLEAR): the PCRs are reset and
+// each reset counts as a change, so pcrUpdateCounter starts at the number
+// of PCRs that count (20 for 24 PCRs, whatever the banks, as swtpm).
+func (e *Engine) startClear() {
 	e.started = true
-	return rsp(0)
+	e.resetPCRs()
+	e.updateCounter = 0
+	for i := range NumPCRs {
+		if pcrUpdateCounts(i) {
+			e.updateCounter++
+		}
+	}
 }
 
-func (e *Engine) cmdShutdown(p []byte) []byte {
-	if len(p) != 2 {
-		return rsp(tpm.RC2CommandSize)
-	}
-	if su := tpm.StartupType2(binary.BigEndian.Uint16(p)); su != tpm.SUClear && su != tpm.SUState {
-		return rsp(rcValueP1)
-	}
-	return rsp(0)
+func (e *Engine) cmdShutdown(p *params) []byte {
+	p.su()
+	return rsp(p.done())
 }
 
-func (e *Engine) cmdSelfTest(p []byte) []byte {
-	if len(p) != 1 {
-		return rsp(tpm.RC2CommandSize)
+func (e *Engine) cmdSelfTest(p *params) []byte {
+	// fullTest is a TPMI_YES_NO: 0 or 1.
+	if v, ok := p.u8(); ok && v > 1 {
+		p.fail(tpm.RC2Value)
 	}
-	return rsp(0)
+	return rsp(p.done())
 }
 
-func (e *Engine) cmdGetTestResult(p []byte) []byte {
-	if len(p) != 0 {
-		return rsp(tpm.RC2CommandSize)
+func (e *Engine) cmdGetTestResult(p *params) []byte {
+	if rc := p.done(); rc != 0 {
+		return rsp(rc)
 	}
 	return rsp(0, tpm.Sized2(nil), []byte{0, 0, 0, 0})
 }
 
-func (e *Engine) cmdGetRandom(p []byte) []byte {
-	if len(p) != 2 {
-		return rsp(tpm.RC2CommandSize)
+func (e *Engine) cmdGetRandom(p *params) []byte {
+	n, _ := p.u16()
+	if rc := p.done(); rc != 0 {
+		return rsp(rc)
 	}
-	n := min(binary.BigEndian.Uint16(p), 64) // at most the largest digest
+	n = min(n, 64) // at most the largest digest
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = byte(e.rng.Uint32())
@@ -196,17 +389,22 @@ func (e *Engine) cmdGetRandom(p []byte) []byte {
 	return rsp(0, tpm.Sized2(b))
 }
 
-func (e *Engine) cmdNVReadPublic(p []byte) []byte {
-	if len(p) != 4 {
-		return rsp(tpm.RC2CommandSize)
-	}
-	return rsp(rcHandleH1) // the model defines no NV index
-}
+// capValid reports whether capability is a TPM_CAP libtpms accepts:
+// TPM_CAP_ALGS (0) to TPM_CAP_ACT (0x0A), or TPM_CAP_VENDOR_PROPERTY.
+func capValid(c tpm.Cap2) bool { return c <= 0x0A || c == 0x100 }
 
-func (e *Engine) cmdGetCapability(p []byte) []byte {
-	req, err := tpm.ParseGetCapabilityRequest2(p)
-	if err != nil {
-		return rsp(tpm.RC2CommandSize)
+func (e *Engine) cmdGetCapability(p *params) []byte {
+	var req tpm.GetCapabilityRequest2
+	if v, ok := p.u32Param(); ok {
+		req.Capability = tpm.Cap2(v)
+		if !capValid(req.Capability) {
+			p.fail(tpm.RC2Value)
+		}
+	}
+	req.Property, _ = p.u32Param()
+	req.Count, _ = p.u32Param()
+	if rc := p.done(); rc != 0 {
+		return rsp(rc)
 	}
 	switch req.Capability {
 	case tpm.Cap2TPMProperties:
@@ -355,17 +553,12 @@ func selectionList(sel []tpm.PCRSelection) []byte {
 
 // cmdPCRRead returns up to eight digests, bank by bank in the order asked;
 // the selection it answers with lists exactly the PCRs returned.
-func (e *Engine) cmdPCRRead(p []byte) []byte {
-	sel, err := tpm.ParsePCRReadRequest2(p)
-	if err != nil {
-		return rsp(tpm.RC2CommandSize)
+func (e *Engine) cmdPCRRead(p *params) []byte {
+	sel := p.pcrSelections()
+	if rc := p.done(); rc != 0 {
+		return rsp(rc)
 	}
 	out := tpm.PCRRead2Result{UpdateCounter: e.updateCounter}
-	for _, s := range sel {
-		if !hashImplemented[s.Hash] {
-			return rsp(rcHashP1)
-		}
-	}
 	for _, s := range sel {
 		got := tpm.PCRSelection{Hash: s.Hash, Select: make([]byte, len(s.Select))}
 		if bank, ok := e.pcrs[s.Hash]; ok {
@@ -380,4 +573,50 @@ func (e *Engine) cmdPCRRead(p []byte) []byte {
 		out.Selections = append(out.Selections, got)
 	}
 	return rsp(0, out.Marshal())
+}
+
+// hashCount is HASH_COUNT of libtpms: the most entries a
+// TPML_PCR_SELECTION may have.
+const hashCount = 4
+
+// pcrSelections reads a TPML_PCR_SELECTION (one parameter) as libtpms
+// unmarshals it: at most hashCount entries, implemented hashes only, and
+// sizeofSelect exactly 3 (PCR_SELECT_MIN = PCR_SELECT_MAX for 24 PCRs).
+func (p *params) pcrSelections() []tpm.PCRSelection {
+	n := p.next()
+	var sel []tpm.PCRSelection
+	b, ok := p.take(4, n)
+	if !ok {
+		return nil
+	}
+	count := binary.BigEndian.Uint32(b)
+	if count > hashCount {
+		p.rc = tpm.RC2Size | n
+		return nil
+	}
+	for range count {
+		h, ok := p.take(2, n)
+		if !ok {
+			return nil
+		}
+		hash := tpm.Alg(binary.BigEndian.Uint16(h))
+		if !hashImplemented[hash] {
+			p.rc = tpm.RC2Hash | n
+			return nil
+		}
+		size, ok := p.take(1, n)
+		if !ok {
+			return nil
+		}
+		if size[0] != 3 {
+			p.rc = tpm.RC2Value | n
+			return nil
+		}
+		bits, ok := p.take(3, n)
+		if !ok {
+			return nil
+		}
+		sel = append(sel, tpm.PCRSelection{Hash: hash, Select: append([]byte(nil), bits...)})
+	}
+	return sel
 }

@@ -286,6 +286,14 @@ func FuzzExecute(f *testing.F) {
 	for _, c := range [][]byte{tpm.Startup2(0), tpm.GetCapability2(6, 0x100, 127), tpm.GetCapability2(tpm.Cap2Handles, 0, 3), tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 1)), tpm.GetRandom2(9)} {
 		f.Add(false, c)
 	}
+	for _, h := range []string{
+		"8002 00000020 0000017C 00000012 02000000 0000 00 0000 40000009 0000 00 0000",
+		"8002 00000021 0000017E 00000009 40000009 0000 00 0000 00000001 000B 03 010000",
+		"8001 00000015 0000017E 00000001 000B 04 01000000",
+	} {
+		b, _ := hex.DecodeString(strings.ReplaceAll(h, " ", ""))
+		f.Add(true, b)
+	}
 	f.Fuzz(func(t *testing.T, started bool, cmd []byte) {
 		var opts []Option
 		if started {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,10 +92,10 @@ func (c *decodeCmd) run(path string) error {
 		out = &textOutput{w: w, info: src.Info()}
 	}
 	h := out.handlers(c.cycles, c.regs, c.commands)
-	st, err := decode.Run(src, h)
+	st, err := decode.RunContext(c.e.ctx, src, h)
 	if err != nil {
 		w.Flush()
-		return usageErrorf("%v", err)
+		return inputError(err)
 	}
 	if err := out.finish(st); err != nil {
 		return benchErrorf("decode: writing output: %v", err)
@@ -103,6 +104,15 @@ func (c *decodeCmd) run(path string) error {
 		return benchErrorf("decode: writing output: %v", err)
 	}
 	return nil
+}
+
+// inputError maps a decode error: Ctrl-C (a canceled context) goes back as it is, for the root
+// to exit 130 naming where the decode stopped; anything else is a capture that cannot be read.
+func inputError(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return usageErrorf("%v", err)
 }
 
 // decodeOutput prints the decode as it streams.
@@ -307,9 +317,9 @@ func writerErr(w *bufio.Writer) error {
 }
 
 func (c *decodeCmd) runDiagnose(src decode.Source) error {
-	d, err := decode.Diagnose(src)
+	d, err := decode.DiagnoseContext(c.e.ctx, src)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return inputError(err)
 	}
 	if c.json {
 		if d.Findings == nil {

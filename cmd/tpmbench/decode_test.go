@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -189,5 +191,28 @@ func TestDecodeNoCycles(t *testing.T) {
 	}
 	if !strings.Contains(out, "cycles: 0\nended: no cycles\n") {
 		t.Errorf("summary of an idle capture:\n%s\nwant \"cycles: 0\" then \"ended: no cycles\"", out)
+	}
+}
+
+// TestDecodeInterrupted: Ctrl-C (a canceled context) ends a decode, plain or --diagnose, with
+// exit 130 and the sample where it stopped, not as a capture that cannot be read.
+func TestDecodeInterrupted(t *testing.T) {
+	vcd := filepath.Join(t.TempDir(), "bare.vcd")
+	if _, errOut, code := runCmd(t, "sim", "bare", "--vcd", vcd); code != exitOK {
+		t.Fatalf("sim: exit %d: %s", code, errOut)
+	}
+	for _, args := range [][]string{{"decode", vcd}, {"decode", "--diagnose", vcd}, {"decode", "--json", "--regs", vcd}} {
+		t.Run(strings.Join(args[:len(args)-1], " "), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var out, errb bytes.Buffer
+			err := run(ctx, args, &out, &errb)
+			if code := exitCode(err); code != exitInterrupted {
+				t.Fatalf("exit %d, want 130 (error %v)", code, err)
+			}
+			if !strings.Contains(err.Error(), "interrupted: decode: stopped at sample 0") {
+				t.Errorf("error %q: want it to say where the decode stopped", err)
+			}
+		})
 	}
 }

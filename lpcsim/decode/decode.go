@@ -1,7 +1,9 @@
 package decode
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
 )
 
@@ -76,7 +78,16 @@ func Cycles(src Source, fn func(*Cycle) error) (Stats, error) {
 
 // Run decodes src up the stack: LPC cycles, TIS register operations from
 // the TPM cycles, and TPM command/response exchanges from the FIFO traffic.
+// It cannot be stopped; RunContext can.
 func Run(src Source, h Handlers) (Stats, error) {
+	return RunContext(context.Background(), src, h)
+}
+
+// RunContext is Run that stops when ctx is done. It looks at ctx once per
+// chunk of samples the source delivers, not per sample, and returns ctx's
+// error wrapped with the sample offset where it stopped, together with the
+// counts so far (the stats' maps are not filled then).
+func RunContext(ctx context.Context, src Source, h Handlers) (Stats, error) {
 	var st Stats
 	var ferr error
 	keep := func(err error) {
@@ -103,7 +114,7 @@ func Run(src Source, h Handlers) (Stats, error) {
 			cmds.Op(o)
 		}
 	})
-	err := eachChunk(src, &st, func(ch *Chunk, i int, prev byte) error {
+	err := eachChunk(ctx, src, &st, func(ch *Chunk, i int, prev byte) error {
 		if ch.Ticks == nil {
 			st.Clocks += d.scan(ch.States, i, prev, ch.Start)
 		} else {
@@ -123,11 +134,15 @@ func Run(src Source, h Handlers) (Stats, error) {
 // eachChunk reads src to its end and calls fn for every chunk that holds samples, with the
 // index of the chunk's first sample that has one before it (1 for the very first sample of
 // the capture, else 0) and that sample before it. It counts the samples and records the first
-// and last tick in st. An error from src or fn stops it and is returned.
-func eachChunk(src Source, st *Stats, fn func(ch *Chunk, i int, prev byte) error) error {
+// and last tick in st. An error from src or fn stops it and is returned, and so does ctx's
+// error (checked before each chunk) wrapped with the sample offset reached.
+func eachChunk(ctx context.Context, src Source, st *Stats, fn func(ch *Chunk, i int, prev byte) error) error {
 	var prev byte
 	started := false
 	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("decode: stopped at sample %d: %w", st.Samples, err)
+		}
 		ch, err := src.Next()
 		if errors.Is(err, io.EOF) {
 			return nil

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"context"
 	"fmt"
 	"math/bits"
 	"strings"
@@ -61,8 +62,14 @@ type lineWatch struct {
 // fault but are too few to name it, it says so with an "inconclusive"
 // finding rather than give a clean bill.
 func Diagnose(src Source) (Diagnosis, error) {
+	return DiagnoseContext(context.Background(), src)
+}
+
+// DiagnoseContext is Diagnose that stops when ctx is done, checking it once
+// per chunk of samples; the error then wraps ctx's with the sample offset.
+func DiagnoseContext(ctx context.Context, src Source) (Diagnosis, error) {
 	w := &lineWatch{andAll: 0xFF, clkAnd: 0xFF}
-	st, err := runWatched(src, w)
+	st, err := runWatched(ctx, src, w)
 	if err != nil {
 		return Diagnosis{}, err
 	}
@@ -72,13 +79,13 @@ func Diagnose(src Source) (Diagnosis, error) {
 }
 
 // runWatched is Run with the line watch hooked into the sample loop.
-func runWatched(src Source, w *lineWatch) (Stats, error) {
+func runWatched(ctx context.Context, src Source, w *lineWatch) (Stats, error) {
 	var st Stats
 	dec := newCycleDecoder(func(c *Cycle) {
 		st.add(c)
 		w.cycle(c)
 	})
-	err := eachChunk(src, &st, func(ch *Chunk, i int, prev byte) error {
+	err := eachChunk(ctx, src, &st, func(ch *Chunk, i int, prev byte) error {
 		for ; i < len(ch.States); i++ {
 			s := ch.States[i]
 			w.orAll |= s

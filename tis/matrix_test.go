@@ -99,8 +99,15 @@ func probeFacts(t *testing.T, faults []lpcsim.Fault) string {
 }
 
 func facts(r *tis.Report) string {
-	return fmt.Sprintf("family=%s vendor=%s did_vid=%#x pcr0=%q enabled=%v owned=%v nvlocked=%v nv=%d",
-		r.Family, r.Vendor, uint32(r.DIDVID), r.PCR0, deref(r.Enabled), deref(r.Owned), deref(r.NVLocked), len(r.NVIndices))
+	return fmt.Sprintf("family=%s vendor=%s did_vid=%s pcr0=%q enabled=%v owned=%v nvlocked=%v nv=%d",
+		r.Family, r.Vendor, hexOrNil(r.DIDVID), r.PCR0, deref(r.Enabled), deref(r.Owned), deref(r.NVLocked), len(r.NVIndices))
+}
+
+func hexOrNil(h *tis.Hex32) string {
+	if h == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("%#x", uint32(*h))
 }
 
 func deref(b *bool) string {

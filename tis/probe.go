@@ -163,11 +163,11 @@ func (p *prober) identify() error {
 			continue
 		}
 		if v != first {
-			p.r.DIDVID = Hex32(first)
+			p.r.DIDVID = new(Hex32(first))
 			return fail(SymptomUnstable, ErrUnstable, "%s read %#08x, then %#08x", RegName(off), first, v)
 		}
 	}
-	p.r.DIDVID = Hex32(first)
+	p.r.DIDVID = new(Hex32(first))
 	switch first {
 	case 0xFFFFFFFF:
 		return fail(SymptomAllOnes, ErrNoTPM, "%s reads 0xffffffff", RegName(off))
@@ -175,7 +175,7 @@ func (p *prober) identify() error {
 		return fail(SymptomAllZeros, ErrNoTPM, "%s reads 0x00000000", RegName(off))
 	}
 	p.r.Answered = true
-	p.r.VendorID, p.r.DeviceID = Hex32(first&0xFFFF), Hex32(first>>16)
+	p.r.VendorID, p.r.DeviceID = new(Hex32(first&0xFFFF)), new(Hex32(first>>16))
 	dev := tpm.LookupDevice(first)
 	p.r.Vendor, p.r.Device = dev.VendorName, dev.DeviceName
 	if dev.VendorName == "" {
@@ -247,7 +247,7 @@ func (p *prober) detectFamily() error {
 	p.r.Family = fam.String()
 	p.c.setDefaults()
 	p.c.Timeouts, p.c.Durations = p.c.Timeouts.Scale(p.scale()), p.c.Durations.Scale(p.scale())
-	p.logf("%s TPM (device-id 0x%X, rev-id %d)", fam, uint32(p.r.DeviceID), *p.r.RevisionID)
+	p.logf("%s TPM (device-id 0x%X, rev-id %d)", fam, uint32(*p.r.DeviceID), *p.r.RevisionID)
 	p.reportTimeouts("default", "default")
 	return nil
 }

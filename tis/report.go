@@ -40,9 +40,9 @@ type Report struct {
 	Complete bool `json:"complete"` // every probe step ran (the TPM's state is in the report)
 
 	Locality       int    `json:"locality"`        // the TIS locality probed (0-3)
-	DIDVID         Hex32  `json:"did_vid"`         // TPM_DID_VID as read, device ID in the high half
-	VendorID       Hex32  `json:"vendor_id"`       // the low half of DID_VID (TCG vendor ID)
-	DeviceID       Hex32  `json:"device_id"`       // the high half of DID_VID
+	DIDVID         *Hex32 `json:"did_vid"`         // TPM_DID_VID as read, device ID in the high half; nil when not read
+	VendorID       *Hex32 `json:"vendor_id"`       // the low half of DID_VID (TCG vendor ID); nil unless a TPM answered
+	DeviceID       *Hex32 `json:"device_id"`       // the high half of DID_VID; nil unless a TPM answered
 	RevisionID     *int   `json:"revision_id"`     // TPM_RID; nil when not read
 	Vendor         string `json:"vendor"`          // e.g. "Infineon"
 	Device         string `json:"device"`          // e.g. "SLB9635 TT 1.2"
@@ -167,18 +167,21 @@ func (r *Report) WriteText(w io.Writer) {
 		return
 	}
 	if !r.Answered {
-		fmt.Fprintf(w, "no TPM answered at %#x (locality %d): DID_VID = %#08x\n", Base, r.Locality, uint32(r.DIDVID))
+		fmt.Fprintf(w, "no TPM answered at %#x (locality %d): %s\n", Base, r.Locality, r.didVIDText())
 		r.writeTail(w)
 		return
 	}
 	p := func(k, format string, a ...any) { fmt.Fprintf(w, "  %-17s %s\n", k+":", fmt.Sprintf(format, a...)) }
 	fmt.Fprintf(w, "TPM at %#x, locality %d\n", Base+uint32(r.Locality)<<12, r.Locality)
-	p("vendor", "%s (VID %#04x)", orUnknown(r.Vendor), uint32(r.VendorID))
-	rid := ""
-	if r.RevisionID != nil {
-		rid = fmt.Sprintf(", RID %#02x", *r.RevisionID)
+	p("vendor", "%s%s", orUnknown(r.Vendor), parenthesized(hexField("VID %#04x", r.VendorID)))
+	var ids []string
+	if s := hexField("DID %#04x", r.DeviceID); s != "" {
+		ids = append(ids, s)
 	}
-	p("device", "%s (DID %#04x%s)", orUnknown(r.Device), uint32(r.DeviceID), rid)
+	if r.RevisionID != nil {
+		ids = append(ids, fmt.Sprintf("RID %#02x", *r.RevisionID))
+	}
+	p("device", "%s%s", orUnknown(r.Device), parenthesized(strings.Join(ids, ", ")))
 	p("family", "TPM %s", r.Family)
 	if regs := r.interfaceRegs(); regs != "" {
 		p("interface", "%s", strings.TrimSpace(r.Interface+" ("+regs+")"))
@@ -229,6 +232,29 @@ func (r *Report) interfaceRegs() string {
 		regs = append(regs, fmt.Sprintf("INTERFACE_ID %#08x", uint32(*r.InterfaceID)))
 	}
 	return strings.Join(regs, ", ")
+}
+
+// didVIDText is DID_VID as read, or says that it was not.
+func (r *Report) didVIDText() string {
+	if r.DIDVID == nil {
+		return "DID_VID not read"
+	}
+	return fmt.Sprintf("DID_VID = %#08x", uint32(*r.DIDVID))
+}
+
+// hexField formats a register value that was read, or gives "" for one that was not.
+func hexField(format string, h *Hex32) string {
+	if h == nil {
+		return ""
+	}
+	return fmt.Sprintf(format, uint32(*h))
+}
+
+func parenthesized(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 func (r *Report) writeTail(w io.Writer) {

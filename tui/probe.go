@@ -700,7 +700,10 @@ func (m *probeModel) runView(width, height int) string {
 func (m *probeModel) summary() string {
 	r := m.report
 	if !r.Answered {
-		return m.st.Error.Render("no TPM answered") + fmt.Sprintf(" (DID_VID %#08x)", uint32(r.DIDVID))
+		if r.DIDVID == nil {
+			return m.st.Error.Render("no TPM answered") + " (DID_VID not read)"
+		}
+		return m.st.Error.Render("no TPM answered") + fmt.Sprintf(" (DID_VID %#08x)", uint32(*r.DIDVID))
 	}
 	yn := func(name string, v *bool, good bool) string {
 		switch {

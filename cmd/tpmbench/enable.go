@@ -76,8 +76,12 @@ func (s *probeSession) resetAndProbe() (bool, error) {
 func (s *probeSession) verifyContext() context.Context { return context.WithoutCancel(s.e.ctx) }
 
 func (s *probeSession) device() string {
-	return fmt.Sprintf("TPM %s: %s %s (DID_VID 0x%08X), locality %d", s.res.Family, orDash(s.res.Vendor), orDash(s.res.Device),
-		uint32(s.res.DIDVID), s.res.Locality)
+	didvid := "not read"
+	if d := s.res.DIDVID; d != nil {
+		didvid = fmt.Sprintf("0x%08X", uint32(*d))
+	}
+	return fmt.Sprintf("TPM %s: %s %s (DID_VID %s), locality %d", s.res.Family, orDash(s.res.Vendor), orDash(s.res.Device),
+		didvid, s.res.Locality)
 }
 
 func orDash(s string) string {

@@ -8,6 +8,8 @@ import (
 // TestMMIOWithKernelDriver boots with the kernel's tpm_tis bound to QEMU's TPM. --mmio must
 // refuse and say why and what to do; --force maps the window anyway, which the kernel allows
 // only with iomem=relaxed (Debian's kernel has CONFIG_IO_STRICT_DEVMEM), and the probe then works.
+// TPM 2.0 is checked with and without iomem=relaxed, TPM 1.2 with it (the strict-iomem refusal
+// is the kernel's, the same for either family).
 func TestMMIOWithKernelDriver(t *testing.T) {
 	requireIntegration(t)
 	t.Parallel()
@@ -46,5 +48,26 @@ func TestMMIOWithKernelDriver(t *testing.T) {
 		checkIdentity(t, rep, "2.0")
 		// The kernel driver sent TPM2_Startup while binding.
 		checkStartup(t, rep, true, "")
+	})
+	// TPM 1.2 in the one boot TestNVListMatchesTpmNvinfo also reads: the refusal, then --force.
+	t.Run("TPM1.2 iomem=relaxed", func(t *testing.T) {
+		r := driverTPM12NV.boot(t)
+		if got := r.step(t, "tpm_class"); strings.TrimSpace(got.stdout) != "tpm0" {
+			t.Fatalf("ls /sys/class/tpm: %v\nwant tpm0: the kernel driver should have bound the TPM 1.2", got)
+		}
+		refusal := r.step(t, "refusal")
+		if refusal.rc != 1 || refusal.stdout != "" {
+			t.Errorf("probe --mmio with the driver bound: %v\nwant exit 1 and no report", refusal)
+		}
+		for _, s := range []string{"kernel driver owns the TPM", "/sys/class/tpm", "unbind", "--force"} {
+			if !strings.Contains(refusal.stderr, s) {
+				t.Errorf("refusal %q does not mention %q", refusal.stderr, s)
+			}
+		}
+		rep := probeReport(t, r)
+		checkIdentity(t, rep, "1.2")
+		// The kernel driver sent TPM_Startup(ST_CLEAR) while binding; it changes no flag.
+		checkStartup(t, rep, true, "")
+		checkTPM12(t, rep, askTPM12(t, tpm12NVState(t)))
 	})
 }

@@ -3,6 +3,7 @@ package integration
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -11,12 +12,15 @@ import (
 // that look at the same configuration run in one boot, the first test to ask starts it, and the
 // others wait for it.
 type guest struct {
-	name  string
-	tpm2  bool
-	state func(t *testing.T, dir string) // fills the swtpm state directory before the boot
-	once  sync.Once
-	dir   string // the state directory, kept for the whole run (tests look at it after the boot)
-	res   *bootResult
+	name    string
+	tpm2    bool
+	driver  bool                           // let the kernel's tpm_tis bind the TPM
+	cmdline []string                       // added to the kernel command line
+	state   func(t *testing.T, dir string) // fills the swtpm state directory before the boot
+	steps   []step
+	once    sync.Once
+	dir     string // the state directory, kept for the whole run (tests look at it after the boot)
+	res     *bootResult
 }
 
 // guestSteps is what every shared boot runs.
@@ -29,10 +33,30 @@ var guestSteps = []step{
 	{"version", []string{"tpmbench", "version", "--mmio"}},
 }
 
-// The shared boots: qboot (which leaves the TPM alone), no kernel driver.
+// nvListSteps list the NV indices as tpm_nvinfo and "tpm_nvinfo -n" do; force adds --force
+// for a guest whose kernel driver owns the TPM.
+func nvListSteps(force bool) []step {
+	list, listN := []string{"tpmbench", "nv", "list", "--mmio"}, []string{"tpmbench", "nv", "list", "--mmio", "-n"}
+	if force {
+		list, listN = append(list, "--force"), append(listN, "--force")
+	}
+	return []step{{"nv_list", list}, {"nv_list_n", listN}}
+}
+
+// The shared boots: qboot (which leaves the TPM alone), no kernel driver; and TPM 1.2 with NV
+// indices defined and the kernel driver bound, which the tests of --force and of nv list share.
 var (
-	qbootTPM12 = &guest{name: "qboot-tpm12-factory", state: func(t *testing.T, dir string) { copyDir(t, tpm12FactoryState(t), dir) }}
-	qbootTPM20 = &guest{name: "qboot-tpm20-fresh", tpm2: true, state: func(t *testing.T, dir string) { copyDir(t, tpm20State(t), dir) }}
+	qbootTPM12 = &guest{name: "qboot-tpm12-factory", steps: append(slices.Clone(guestSteps), nvListSteps(false)...),
+		state: func(t *testing.T, dir string) { copyDir(t, tpm12FactoryState(t), dir) }}
+	qbootTPM20 = &guest{name: "qboot-tpm20-fresh", tpm2: true, steps: guestSteps,
+		state: func(t *testing.T, dir string) { copyDir(t, tpm20State(t), dir) }}
+	driverTPM12NV = &guest{name: "driver-tpm12-nv", driver: true, cmdline: []string{"iomem=relaxed"},
+		steps: append([]step{
+			{"tpm_class", []string{"ls", "/sys/class/tpm"}},
+			{"refusal", probeJSON},
+			{"probe", []string{"tpmbench", "probe", "--mmio", "--force", "--json"}},
+		}, nvListSteps(true)...),
+		state: func(t *testing.T, dir string) { copyDir(t, tpm12NVState(t), dir) }}
 )
 
 // boot runs the guest once per test binary and returns its result.
@@ -44,7 +68,7 @@ func (g *guest) boot(t *testing.T) *bootResult {
 			t.Fatal(err)
 		}
 		g.state(t, g.dir)
-		g.res = boot(t, vm{tpm2: g.tpm2, state: g.dir, steps: guestSteps})
+		g.res = boot(t, vm{tpm2: g.tpm2, driver: g.driver, cmdline: g.cmdline, state: g.dir, steps: g.steps})
 	})
 	if g.res == nil {
 		t.Fatalf("the shared boot %s failed in another test (see that test's failure)", g.name)

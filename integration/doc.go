@@ -1,6 +1,6 @@
 // Package integration proves tpmbench on TPM implementations this project did not write: QEMU's
 // TIS device (tpm-tis) backed by swtpm, swtpm itself behind the simulator, and the TrouSerS
-// tools (tcsd, tpm_version) on the same swtpm state.
+// tools (tcsd, tpm_version, tpm_nvinfo) on the same swtpm state.
 //
 // The tests boot Debian's kernel under qemu-system-x86_64 (TCG) with a small initramfs made of
 // busybox-static, a statically linked tpmbench and a fixed /init

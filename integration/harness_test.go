@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 func requireIntegration(t *testing.T) {
 	t.Helper()
 	if !enabled() {
-		t.Skip("integration test: set TPMBENCH_INTEGRATION=1 to run it (needs qemu-system-x86_64, swtpm, busybox-static, tcsd; " + installHint + ")")
+		t.Skip("integration test: set TPMBENCH_INTEGRATION=1 to run it (needs qemu-system-x86_64, swtpm, busybox-static, tcsd, tpm_version, tpm_nvinfo; " + installHint + ")")
 	}
 }
 

@@ -6,7 +6,8 @@
 // fixes, both headers drawn with the wires), Probe (a simulated bench with extra faults: the
 // built-in scenario of the pair picked on Boards, or one built for that pair; or the hardware
 // window, shown disabled with the reason when it cannot be mapped here; live log and counters,
-// report, diagnosis), Bus (the LPC cycles and TPM
+// report, diagnosis; a simulated TPM keeps its state from probe to probe of the same scenario,
+// as a chip on the bench does, until f asks for the scenario's state again), Bus (the LPC cycles and TPM
 // commands of the last probe or of a capture file, with a waveform around the selected cycle)
 // and Actions (enable/activate and the NV lock on the probed bench, the irreversible step behind
 // a confirmation).

@@ -46,6 +46,9 @@ type KeyMap struct {
 	Source key.Binding
 	// Trace puts every register access of the probe in its log, or stops it.
 	Trace key.Binding
+	// Fresh puts the chosen scenario's simulated TPM back in the state the scenario defines
+	// (probes otherwise keep what the Actions screen changed).
+	Fresh key.Binding
 	// Cancel stops a running probe.
 	Cancel key.Binding
 	// Jump goes from a TPM command on the Bus screen to its cycles.
@@ -83,6 +86,7 @@ func DefaultKeyMap() KeyMap {
 		Run:       key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r", "run")),
 		Source:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "sim/hw")),
 		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace")),
+		Fresh:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "reset TPM state")),
 		Cancel:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel")),
 		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "cycles")),
 		Open:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open")),

@@ -51,9 +51,12 @@ type probeLogMsg struct{ line string }
 type probeProgressMsg struct{ progress probeProgress }
 
 // probeDoneMsg ends a probe run. trace holds the decoded bus activity of a simulated run;
-// session the bench of a successful probe, handed over to the Actions screen.
+// session the bench of a successful probe, handed over to the Actions screen; kept the simulated
+// TPM the next probes of the scenario named key use.
 type probeDoneMsg struct {
 	title    string
+	key      string
+	kept     *sharedEngine
 	session  *benchSession
 	report   *tis.Report
 	err      error
@@ -90,6 +93,9 @@ type probeModel struct {
 	hwChecked bool
 	trace     bool // log every register access too
 	loadErr   error
+	kept      map[string]*sharedEngine // per scenario (list item id): the TPM earlier probes used
+
+	runKept bool // the shown run used a kept TPM, not the scenario's fresh one
 
 	phase    probePhase
 	runTitle string
@@ -107,7 +113,8 @@ func newProbeModel(sys *devmem.System, keys KeyMap, st *Styles) *probeModel {
 		host := devmem.HostSystem()
 		sys = &host
 	}
-	m := &probeModel{km: keys, st: st, system: *sys, faults: lpcsim.SingleLineFaults(), chosen: map[int]bool{}}
+	m := &probeModel{km: keys, st: st, system: *sys, faults: lpcsim.SingleLineFaults(), chosen: map[int]bool{},
+		kept: map[string]*sharedEngine{}}
 	items := make([]listItem, len(m.faults))
 	for i, f := range m.faults {
 		items[i] = listItem{id: strconv.Itoa(i), label: f.String()}
@@ -136,9 +143,10 @@ func (m *probeModel) keys() []key.Binding {
 	case phaseRunning:
 		return []key.Binding{m.km.Cancel}
 	case phaseDone:
-		return []key.Binding{m.km.Move, m.km.Run, m.km.Back}
+		return []key.Binding{m.km.Move, m.km.Run, m.km.Fresh, m.km.Back}
 	}
-	// t (register trace) is named in the setup view itself, to keep this line short.
+	// t (register trace) and f (TPM state) are named in the setup view itself, to keep this
+	// line short.
 	if m.focus == 1 {
 		return []key.Binding{m.km.Move, m.km.Left, m.km.Toggle, m.km.Run}
 	}
@@ -169,6 +177,9 @@ func (m *probeModel) update(msg tea.Msg) (screen, tea.Cmd) {
 	case probeDoneMsg:
 		m.phase, m.report, m.err, m.progress = phaseDone, msg.report, msg.err, msg.progress
 		m.cancel, m.events = nil, nil
+		if msg.kept != nil {
+			m.kept[msg.key] = msg.kept
+		}
 		if msg.traceErr != nil {
 			return m, statusCmd("bus trace: "+msg.traceErr.Error(), true)
 		}
@@ -191,6 +202,8 @@ func (m *probeModel) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.phase = phaseSetup
 		case key.Matches(msg, m.km.Run):
 			return m.start()
+		case key.Matches(msg, m.km.Fresh):
+			return m.forgetState()
 		case key.Matches(msg, m.km.Up):
 			m.scroll = max(m.scroll-1, 0)
 		case key.Matches(msg, m.km.Down):
@@ -227,6 +240,8 @@ func (m *probeModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.hardware = !m.hardware
 	case key.Matches(msg, m.km.Trace):
 		m.trace = !m.trace
+	case key.Matches(msg, m.km.Fresh):
+		return m.forgetState()
 	case key.Matches(msg, m.km.Run):
 		return m.start()
 	}
@@ -293,6 +308,27 @@ func (m *probeModel) chosenScenario() (s *scenario.Scenario, desc string, err er
 	return m.scenarios[i], m.scenarios[i].Description, nil
 }
 
+// forgetState drops the TPM kept for the chosen scenario: its next probe starts from the state
+// the scenario defines. The Actions screen keeps working on its bench until the next probe.
+func (m *probeModel) forgetState() tea.Cmd {
+	it, ok := m.scenList.selected()
+	if !ok || m.hardware {
+		return statusCmd("only a simulated TPM can be reset to its scenario's state", true)
+	}
+	if m.kept[it.id] == nil {
+		return statusCmd(it.id+": the TPM is already in the scenario's state", false)
+	}
+	delete(m.kept, it.id)
+	return statusCmd(it.id+": the next probe starts from the scenario's TPM state", false)
+}
+
+// keptState says whether the chosen scenario's next probe finds the TPM as earlier probes and
+// actions left it.
+func (m *probeModel) keptState() bool {
+	it, ok := m.scenList.selected()
+	return ok && m.kept[it.id] != nil
+}
+
 // matchingScenario names the built-in scenario that simulates a module on a board without
 // faults and with a TPM engine, the reference bench first; "" when there is none.
 func matchingScenario(list []*scenario.Scenario, module, board string) string {
@@ -328,6 +364,9 @@ func (m *probeModel) start() tea.Cmd {
 			return statusCmd(err.Error(), true)
 		}
 		r.scenario = s
+		if it, ok := m.scenList.selected(); ok {
+			r.key, r.kept = it.id, m.kept[it.id]
+		}
 		r.title = "simulated bench " + s.Name
 		for j, f := range m.faults {
 			if m.chosen[j] {
@@ -340,6 +379,7 @@ func (m *probeModel) start() tea.Cmd {
 	m.cancel = cancel
 	m.events = make(chan tea.Msg, 64)
 	m.phase, m.runTitle, m.log, m.report, m.err, m.scroll = phaseRunning, r.title, nil, nil, nil, 0
+	m.runKept = r.kept != nil
 	m.progress = probeProgress{}
 	events := m.events
 	return func() tea.Msg {
@@ -365,11 +405,13 @@ type probeRun struct {
 	db       *boards.DB         // the connector database a scenario is built with; nil: built-in
 	faults   []lpcsim.Fault
 	trace    bool
+	key      string        // the scenario's list item id
+	kept     *sharedEngine // the TPM of the scenario's earlier probes; nil: the scenario's own
 }
 
 func (r probeRun) run(ctx context.Context, cancel context.CancelFunc, events chan<- tea.Msg) {
 	defer cancel()
-	done := probeDoneMsg{title: r.title}
+	done := probeDoneMsg{title: r.title, key: r.key}
 	defer func() { events <- done }()
 
 	var bus tis.Bus
@@ -390,12 +432,12 @@ func (r probeRun) run(ctx context.Context, cancel context.CancelFunc, events cha
 	} else {
 		s := *r.scenario
 		s.Faults = append(slices.Clone(s.Faults), r.faults...)
-		b, err := scenario.BuildWith(&s, scenario.Options{Boards: r.db})
+		b, kept, err := buildKept(&s, scenario.Options{Boards: r.db}, r.kept)
 		if err != nil {
 			done.err = err
 			return
 		}
-		bench, bus = b, b.Host
+		bench, bus, done.kept = b, b.Host, kept
 		f, err := os.CreateTemp("", "tpmbench-probe-*.vcd")
 		if err != nil {
 			done.traceErr = fmt.Errorf("no waveform of this run: %w", err)
@@ -592,7 +634,7 @@ func (m *probeModel) setupView(width, height int) string {
 		return top + "\n\n" + body + "\n\n" + m.st.Dim.Render("press m to go back to the simulator")
 	}
 	descH := 4 // three lines for the description: a bench built for a picked pair needs them
-	listH := max(height-descH-4, 1)
+	listH := max(height-descH-5, 1)
 	colW := (width - 1) / 2
 	faults := m.faultList
 	for i, it := range faults.items {
@@ -629,8 +671,13 @@ func (m *probeModel) setupView(width, height int) string {
 	if m.trace {
 		traceState = "on"
 	}
+	tpmState := m.st.Dim.Render("TPM state: the scenario's; later probes keep what actions change (f resets)")
+	if m.keptState() {
+		tpmState = m.st.Warning.Render("TPM state: kept from earlier probes and actions") + m.st.Dim.Render(" (f: the scenario's)")
+	}
 	desc = fit(lipgloss.NewStyle().Width(width).Render(desc), width, descH-1) + "\n" +
-		m.st.Dim.Render("register trace in the log: "+traceState+" (t)   r or enter runs the probe")
+		m.st.Dim.Render("register trace in the log: "+traceState+" (t)   r or enter runs the probe") + "\n" +
+		tpmState
 	return top + "\n\n" + panes + "\n" + desc
 }
 
@@ -669,7 +716,11 @@ func (m *probeModel) runView(width, height int) string {
 	default:
 		state = m.st.OK.Render("probe complete:") + " " + m.st.Dim.Render(counters)
 	}
-	head := m.st.Heading.Render(m.runTitle) + "\n" + state
+	head := m.st.Heading.Render(m.runTitle)
+	if m.runKept {
+		head += m.st.Dim.Render(" · TPM state kept (f resets)")
+	}
+	head += "\n" + state
 	lines := []string{}
 	if m.report != nil {
 		lines = append(lines, m.summary(), "")

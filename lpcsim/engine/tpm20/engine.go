@@ -121,6 +121,17 @@ func sessionN(n int) tpm.RC2 { return tpm.RC2(0x800 | n<<8) }
 // a bank of one of them may still be unallocated.
 var hashImplemented = map[tpm.Alg]bool{tpm.AlgSHA1: true, tpm.AlgSHA256: true, tpm.AlgSHA384: true, tpm.AlgSHA512: true}
 
+// algHash is TPMA_ALGORITHM with only hash set, as libtpms gives it for its
+// hash algorithms.
+const algHash = 0x00000004
+
+// algorithms is what TPM2_GetCapability(TPM_CAP_ALGS) lists: the hash
+// algorithms of hashImplemented, ascending, with libtpms's attributes.
+var algorithms = []struct {
+	alg   tpm.Alg
+	attrs uint32
+}{{tpm.AlgSHA1, algHash}, {tpm.AlgSHA256, algHash}, {tpm.AlgSHA384, algHash}, {tpm.AlgSHA512, algHash}}
+
 // command is how the model dispatches one command code: whether its one
 // handle is an NV index (the handle check then fails, the model having no
 // NV index), whether it accepts an authorization area (TPM2_Startup does
@@ -140,6 +151,29 @@ var commands = map[tpm.CommandCode]command{
 	tpm.CCPCRRead:       {sessions: true, run: (*Engine).cmdPCRRead},
 	tpm.CCGetRandom:     {sessions: true, run: (*Engine).cmdGetRandom},
 	tpm.CCNVReadPublic:  {nvIndex: true, sessions: true},
+}
+
+// TPMA_CC bits the model's commands have besides the command index: nv
+// (the command may write NV) and cHandles = 1 (one handle in the handle
+// area).
+const (
+	ccNV       = 1 << 22
+	ccHandles1 = 1 << 25
+)
+
+// commandList is what TPM2_GetCapability(TPM_CAP_COMMANDS) lists: the TPMA_CC
+// of each command in commands (a test keeps the two alike), ascending by
+// command code, with libtpms's attributes. It is a table of its own because
+// the GetCapability handler, in commands, reads it.
+var commandList = []uint32{
+	ccNV | uint32(tpm.CCSelfTest),
+	ccNV | uint32(tpm.CCStartup),
+	ccNV | uint32(tpm.CCShutdown),
+	ccHandles1 | uint32(tpm.CCNVReadPublic),
+	uint32(tpm.CCGetCapability),
+	uint32(tpm.CCGetRandom),
+	uint32(tpm.CCGetTestResult),
+	uint32(tpm.CCPCRRead),
 }
 
 // execute follows libtpms's order of checks, measured against swtpm: tag,
@@ -410,13 +444,11 @@ func (e *Engine) cmdGetCapability(p *params) []byte {
 	case tpm.Cap2TPMProperties:
 		return rsp(0, e.properties(tpm.PT(req.Property), req.Count).Marshal())
 	case tpm.Cap2PCRs:
-		var sel []tpm.PCRSelection
-		for _, alg := range e.id.Banks {
-			sel = append(sel, tpm.PCRSelection{Hash: alg, Select: []byte{0xFF, 0xFF, 0xFF}})
-		}
-		b := []byte{0}
-		b = binary.BigEndian.AppendUint32(b, uint32(tpm.Cap2PCRs))
-		return rsp(0, b, selectionList(sel))
+		return e.capPCRs(req.Property, req.Count)
+	case tpm.Cap2Algs:
+		return rsp(0, capAlgs(tpm.Alg(req.Property), req.Count))
+	case tpm.Cap2Commands:
+		return rsp(0, capCommands(req.Property, req.Count))
 	case tpm.Cap2Handles:
 		all, ok := handlesOfType(req.Property)
 		if !ok {
@@ -425,6 +457,79 @@ func (e *Engine) cmdGetCapability(p *params) []byte {
 		return rsp(0, handleList(all, req.Property, req.Count))
 	}
 	return rsp(rcValueP1)
+}
+
+// capPCRs answers TPM_CAP_PCRS as libtpms does: property must be 0
+// (TPM_RC_VALUE for parameter 2 otherwise); count 0 gives an empty list
+// with moreData YES, any other count every bank, whatever its value.
+func (e *Engine) capPCRs(property, count uint32) []byte {
+	if property != 0 {
+		return rsp(tpm.RC2Value | paramN(2))
+	}
+	b := []byte{0}
+	var sel []tpm.PCRSelection
+	if count == 0 {
+		b[0] = 1
+	} else {
+		for _, alg := range e.id.Banks {
+			sel = append(sel, tpm.PCRSelection{Hash: alg, Select: []byte{0xFF, 0xFF, 0xFF}})
+		}
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(tpm.Cap2PCRs))
+	return rsp(0, b, selectionList(sel))
+}
+
+// capAlgs encodes TPMS_CAPABILITY_DATA for TPM_CAP_ALGS: a TPML_ALG_PROPERTY
+// of at most count algorithms from first on (libtpms takes the property as a
+// TPM_ALG_ID, its low 16 bits), moreData YES when some were left out.
+func capAlgs(first tpm.Alg, count uint32) []byte {
+	var list []byte
+	n, more := uint32(0), false
+	for _, a := range algorithms {
+		if a.alg < first {
+			continue
+		}
+		if n == count {
+			more = true
+			break
+		}
+		list = binary.BigEndian.AppendUint16(list, uint16(a.alg))
+		list = binary.BigEndian.AppendUint32(list, a.attrs)
+		n++
+	}
+	return capabilityData(more, tpm.Cap2Algs, n, list)
+}
+
+// capCommands encodes TPMS_CAPABILITY_DATA for TPM_CAP_COMMANDS: a
+// TPML_CCA of the TPMA_CC of at most count of the model's commands from
+// first on, moreData YES when some were left out.
+func capCommands(first, count uint32) []byte {
+	var list []byte
+	n, more := uint32(0), false
+	for _, cca := range commandList {
+		if cca&0xFFFF < first {
+			continue
+		}
+		if n == count {
+			more = true
+			break
+		}
+		list = binary.BigEndian.AppendUint32(list, cca)
+		n++
+	}
+	return capabilityData(more, tpm.Cap2Commands, n, list)
+}
+
+// capabilityData is TPMS_CAPABILITY_DATA: moreData, the capability, then a
+// list of n entries already encoded.
+func capabilityData(more bool, c tpm.Cap2, n uint32, entries []byte) []byte {
+	b := []byte{0}
+	if more {
+		b[0] = 1
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(c))
+	b = binary.BigEndian.AppendUint32(b, n)
+	return append(b, entries...)
 }
 
 // Handle types (the top byte of a handle, TPM_HT).

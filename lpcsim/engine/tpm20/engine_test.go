@@ -60,7 +60,7 @@ func TestStartupAndInitialize(t *testing.T) {
 		{"SelfTest", tpm.SelfTest2(true), 0, "80 01 00 00 00 0A 00 00 00 00"},
 		{"GetTestResult", tpm.GetTestResult2(), 0, "80 01 00 00 00 10 00 00 00 00 00 00 00 00 00 00"},
 		{"NV_ReadPublic", tpm.NVReadPublic2(0x01500000), 0x18B, ""},
-		{"unsupported capability", tpm.GetCapability2(tpm.Cap2Algs, 0, 8), 0x1C4, ""},
+		{"unsupported capability", tpm.GetCapability2(tpm.Cap2ECCCurves, 0, 8), 0x1C4, ""},
 		{"TPM_Init", nil, 0, ""},
 		{"Startup(STATE) without saved state", tpm.Startup2(tpm.SUState), 0x1C4, ""},
 		{"Startup after Init", tpm.Startup2(tpm.SUClear), 0, ""},
@@ -207,6 +207,56 @@ func TestGetCapabilityHandles(t *testing.T) {
 	})
 }
 
+// TestGetCapabilityAlgsCommandsPCRs: TPM_CAP_ALGS, TPM_CAP_COMMANDS and TPM_CAP_PCRS as
+// libtpms (swtpm --tpm2) encodes them, for the algorithms and commands the model has. The
+// answers whose content lies within what the model has are the bytes swtpm gave; the
+// integration comparison checks them, and every entry of the full lists, against swtpm itself.
+func TestGetCapabilityAlgsCommandsPCRs(t *testing.T) {
+	algs := func(first, count uint32) []byte { return tpm.GetCapability2(tpm.Cap2Algs, first, count) }
+	cmds := func(first, count uint32) []byte { return tpm.GetCapability2(tpm.Cap2Commands, first, count) }
+	pcrs := func(property, count uint32) []byte { return tpm.GetCapability2(tpm.Cap2PCRs, property, count) }
+	const banks = "00 00 00 04 00 04 03 FF FF FF 00 0B 03 FF FF FF 00 0C 03 FF FF FF 00 0D 03 FF FF FF"
+	run(t, New(WithIdentity(Libtpms())), []step{
+		{"algorithms before Startup", algs(0, 8), 0x100, ""},
+		{"Startup", tpm.Startup2(tpm.SUClear), 0, ""},
+		{"all algorithms", algs(0, 200), 0, "80 01 00 00 00 2B 00 00 00 00 00 00 00 00 00 00 00 00 04 " +
+			"00 04 00 00 00 04 00 0B 00 00 00 04 00 0C 00 00 00 04 00 0D 00 00 00 04"},
+		{"sha256 and sha384, more", algs(0x0B, 2), 0, "80 01 00 00 00 1F 00 00 00 00 01 00 00 00 00 00 00 00 02 00 0B 00 00 00 04 00 0C 00 00 00 04"},
+		{"algorithms, count 0: more", algs(0, 0), 0, "80 01 00 00 00 13 00 00 00 00 01 00 00 00 00 00 00 00 00"},
+		{"past the last algorithm", algs(0xFFFF, 5), 0, "80 01 00 00 00 13 00 00 00 00 00 00 00 00 00 00 00 00 00"},
+		{"property is a TPM_ALG_ID: 0x10004 is sha1", algs(0x10004, 1), 0, "80 01 00 00 00 19 00 00 00 00 01 00 00 00 00 00 00 00 01 00 04 00 00 00 04"},
+		{"all commands", cmds(0, 300), 0, "80 01 00 00 00 33 00 00 00 00 00 00 00 00 02 00 00 00 08 " +
+			"00 40 01 43 00 40 01 44 00 40 01 45 02 00 01 69 00 00 01 7A 00 00 01 7B 00 00 01 7C 00 00 01 7E"},
+		{"Startup alone, more", cmds(0x144, 1), 0, "80 01 00 00 00 17 00 00 00 00 01 00 00 00 02 00 00 00 01 00 40 01 44"},
+		{"three from GetCapability, more", cmds(0x17A, 3), 0, "80 01 00 00 00 1F 00 00 00 00 01 00 00 00 02 00 00 00 03 00 00 01 7A 00 00 01 7B 00 00 01 7C"},
+		{"commands, count 0: more", cmds(0, 0), 0, "80 01 00 00 00 13 00 00 00 00 01 00 00 00 02 00 00 00 00"},
+		{"past the last command", cmds(0x198, 2), 0, "80 01 00 00 00 13 00 00 00 00 00 00 00 00 02 00 00 00 00"},
+		{"bits above the command index", cmds(0x10144, 1), 0, "80 01 00 00 00 13 00 00 00 00 00 00 00 00 02 00 00 00 00"},
+		{"vendor commands", cmds(0x20000000, 5), 0, "80 01 00 00 00 13 00 00 00 00 00 00 00 00 02 00 00 00 00"},
+		{"PCR banks", pcrs(0, 1), 0, "80 01 00 00 00 2B 00 00 00 00 00 00 00 00 05 " + banks},
+		{"PCR banks, any count", pcrs(0, 1000), 0, "80 01 00 00 00 2B 00 00 00 00 00 00 00 00 05 " + banks},
+		{"PCR banks, count 0: more", pcrs(0, 0), 0, "80 01 00 00 00 13 00 00 00 00 01 00 00 00 05 00 00 00 00"},
+		{"PCR banks, property 5", pcrs(5, 1), 0x2C4, "80 01 00 00 00 0A 00 00 02 C4"},
+	})
+}
+
+// TestCommandListMatchesCommands: TPM_CAP_COMMANDS lists exactly the commands the model
+// dispatches, ascending, as the TPM specification orders TPML_CCA.
+func TestCommandListMatchesCommands(t *testing.T) {
+	if len(commandList) != len(commands) {
+		t.Errorf("TPM_CAP_COMMANDS lists %d commands, the model dispatches %d", len(commandList), len(commands))
+	}
+	for i, cca := range commandList {
+		cc := tpm.CommandCode(cca & 0xFFFF)
+		if _, ok := commands[cc]; !ok {
+			t.Errorf("TPM_CAP_COMMANDS lists 0x%X, which the model does not dispatch", uint32(cc))
+		}
+		if i > 0 && cca&0xFFFF <= commandList[i-1]&0xFFFF {
+			t.Errorf("TPM_CAP_COMMANDS entry %d (0x%08X) does not ascend", i, cca)
+		}
+	}
+}
+
 func TestPCRRead(t *testing.T) {
 	e := New(Started())
 	out, _ := e.Execute(0, tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 0, 17), tpm.NewPCRSelection(tpm.AlgSHA256, 0, 1, 2, 3, 4, 5, 6, 7), tpm.NewPCRSelection(tpm.AlgSHA384, 0)))
@@ -283,7 +333,8 @@ func TestReplayTPM2Tools(t *testing.T) {
 }
 
 func FuzzExecute(f *testing.F) {
-	for _, c := range [][]byte{tpm.Startup2(0), tpm.GetCapability2(6, 0x100, 127), tpm.GetCapability2(tpm.Cap2Handles, 0, 3), tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 1)), tpm.GetRandom2(9)} {
+	for _, c := range [][]byte{tpm.Startup2(0), tpm.GetCapability2(6, 0x100, 127), tpm.GetCapability2(tpm.Cap2Handles, 0, 3),
+		tpm.GetCapability2(tpm.Cap2Algs, 0x10004, 2), tpm.GetCapability2(tpm.Cap2Commands, 0x17A, 3), tpm.GetCapability2(tpm.Cap2PCRs, 0, 0), tpm.PCRRead2(tpm.NewPCRSelection(tpm.AlgSHA1, 1)), tpm.GetRandom2(9)} {
 		f.Add(false, c)
 	}
 	for _, h := range []string{

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// guest is one boot several tests read: each boot costs about 3 s, so the steps of the tests
+// guest is one boot several tests read: each boot costs about 2 s, so the steps of the tests
 // that look at the same configuration run in one boot, the first test to ask starts it, and the
 // others wait for it.
 type guest struct {

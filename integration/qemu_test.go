@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ const (
 	seabiosROM = "/usr/share/seabios/bios-256k.bin"
 )
 
-// bootTimeout bounds one boot. A boot takes 2.5-3 s on an idle machine (5.5 s from the
+// bootTimeout bounds one boot. A boot takes about 2 s on an idle machine (3 s more from the
 // compressed bzImage); the margin is for a loaded CI machine.
 const bootTimeout = 90 * time.Second
 
@@ -131,17 +132,29 @@ func family(tpm2 bool) string {
 	return "1.2"
 }
 
+// fastBoot is kernel command line that shortens a boot under TCG by about a fifth (guest uptime
+// at the end 2.0 s without it, 1.4-1.8 s with it, Debian's 6.1) and changes nothing the tests
+// look at: no local APIC timer (its calibration counts PIT ticks for 100 ms of emulated time;
+// the PIT drives the tick instead), no crypto self-tests, no speculation mitigations to patch
+// in, no read-only remapping and W+X scan of the kernel image, and three initcalls the guest
+// never uses (a key-derivation self-test, kprobe tracing, the built-in certificate keyring).
+var fastBoot = []string{"noapictimer", "cryptomgr.notests", "mitigations=off", "rodata=off"}
+
+var unusedInitcalls = []string{"crypto_kdf108_init", "init_kprobe_trace", "load_system_certificate_list"}
+
 // kernelCmdline keeps the kernel's TPM driver off the device unless v.driver. qboot runs with
 // ACPI off (qboot loses the e820 memory map when QEMU adds the TPM's ACPI tables, and the
 // kernel then panics out of memory), so the driver needs tpm_tis.force=1 to find the TPM there.
 func kernelCmdline(v vm) string {
-	c := []string{"console=ttyS0", "panic=-1", "quiet"}
+	c := append([]string{"console=ttyS0", "panic=-1", "quiet"}, fastBoot...)
+	blacklist := unusedInitcalls
 	switch {
 	case !v.driver:
-		c = append(c, "initcall_blacklist=init_tis")
+		blacklist = append(slices.Clone(blacklist), "init_tis")
 	case !v.seabios:
 		c = append(c, "tpm_tis.force=1")
 	}
+	c = append(c, "initcall_blacklist="+strings.Join(blacklist, ","))
 	return strings.Join(append(c, v.cmdline...), " ")
 }
 

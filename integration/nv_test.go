@@ -1,13 +1,10 @@
 package integration
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -73,19 +70,6 @@ func TestNVListMatchesTpmNvinfo(t *testing.T) {
 			}
 		})
 	}
-}
-
-// runTpmTool runs a tpm-tools program against the tcsd on port and returns its stdout.
-func runTpmTool(t *testing.T, port int, bin string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "LANG=C", "TSS_TCSD_HOSTNAME=127.0.0.1", "TSS_TCSD_PORT="+strconv.Itoa(port))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%q", filepath.Base(bin), strings.Join(args, " "), err, stdout.String(), stderr.String())
-	}
-	return stdout.String()
 }
 
 // TPM 1.2 NV attribute bits (TPM 1.2 Main Part 2, 19.2), written out here rather than taken

@@ -31,19 +31,13 @@ func TestVersionMatchesTpmVersion(t *testing.T) {
 	}
 
 	port := startTcsd(t, tcsdBin, qbootTPM12.dir) // the state the guest ran on
-	cmd := exec.Command(tpmVersion)
-	cmd.Env = append(os.Environ(), "LANG=C", "TSS_TCSD_HOSTNAME=127.0.0.1", "TSS_TCSD_PORT="+strconv.Itoa(port))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr // tpm_version writes 5 bytes of garbage to stderr: ignored
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("tpm_version: %v\nstdout:\n%s\nstderr:\n%q", err, stdout.String(), stderr.String())
-	}
+	stdout := runTpmTool(t, port, tpmVersion)
 
-	want := versionFields(stdout.String())
+	want := versionFields(stdout)
 	got := versionFields(ours.stdout)
 	for _, k := range []string{"Chip Version", "Spec Level", "Errata Revision", "TPM Vendor ID", "TPM Version", "Manufacturer Info"} {
 		if _, ok := want[k]; !ok {
-			t.Fatalf("tpm_version printed no %q line:\n%s", k, stdout.String())
+			t.Fatalf("tpm_version printed no %q line:\n%s", k, stdout)
 		}
 	}
 	for k, w := range want {
@@ -57,10 +51,24 @@ func TestVersionMatchesTpmVersion(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Logf("tpmbench version:\n%s\ntpm_version:\n%s", ours.stdout, stdout.String())
+		t.Logf("tpmbench version:\n%s\ntpm_version:\n%s", ours.stdout, stdout)
 	} else {
 		t.Logf("tpmbench version and tpm_version agree on %d fields", len(want))
 	}
+}
+
+// runTpmTool runs a tpm-tools program against the tcsd on port and returns its stdout. stderr
+// only goes into a failure message: tpm_version writes 5 bytes of garbage there on every run.
+func runTpmTool(t *testing.T, port int, bin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "LANG=C", "TSS_TCSD_HOSTNAME=127.0.0.1", "TSS_TCSD_PORT="+strconv.Itoa(port))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%q", filepath.Base(bin), strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
 }
 
 // versionFields reads tpm_version-style "  Key:   value" lines. Values lose surrounding blanks and

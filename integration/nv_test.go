@@ -33,6 +33,7 @@ func TestNVListMatchesTpmNvinfo(t *testing.T) {
 			"NVRAM index   : 0x00011000 (69632)", "Permissions   : 0x00010001 (PPREAD|PPWRITE)",
 			"NVRAM index   : 0x00011002 (69634)", " Localities   : 0x1", " Localities   : 0x3",
 			"Permissions   : 0x80012001 (READ_STCLEAR|PPREAD|WRITEDEFINE|PPWRITE)", "bWriteDefine  : TRUE",
+			" PCRs\t : 0, 7", " Hash\t : a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,18 +85,24 @@ const (
 
 // appendPCRInfoShort appends a TPM_PCR_INFO_SHORT that selects no PCR (3-byte selection, zero
 // digestAtRelease) and allows the localities in the bit map locality.
-func appendPCRInfoShort(b []byte, locality byte) []byte {
-	b = append(binary.BigEndian.AppendUint16(b, 3), 0, 0, 0, locality)
-	return append(b, make([]byte, 20)...)
+func appendPCRInfoShort(b []byte, pcrs []int, locality byte, digest [20]byte) []byte {
+	var sel [3]byte
+	for _, n := range pcrs {
+		sel[n/8] |= 1 << (n % 8)
+	}
+	b = append(binary.BigEndian.AppendUint16(b, 3), sel[0], sel[1], sel[2], locality)
+	return append(b, digest[:]...)
 }
 
 // nvDefineSpace builds TPM_NV_DefineSpace (ordinal 0xCC) without authorization, which a TPM
 // accepts while nvLocked is FALSE (research notes, swtpm §5.2: the first index there is
 // index 0x00011000, PPREAD|PPWRITE, 8 bytes, byte for byte this command).
-func nvDefineSpace(index uint32, readLocality, writeLocality byte, perm, size uint32) []byte {
+// readPCRs, when not empty, selects those PCRs for reading with readDigest as their
+// digestAtRelease.
+func nvDefineSpace(index uint32, readPCRs []int, readDigest [20]byte, readLocality, writeLocality byte, perm, size uint32) []byte {
 	b := binary.BigEndian.AppendUint16(nil, 0x0018) // TPM_TAG_NV_DATA_PUBLIC
 	b = binary.BigEndian.AppendUint32(b, index)
-	b = appendPCRInfoShort(appendPCRInfoShort(b, readLocality), writeLocality)
+	b = appendPCRInfoShort(appendPCRInfoShort(b, readPCRs, readLocality, readDigest), nil, writeLocality, [20]byte{})
 	b = binary.BigEndian.AppendUint16(b, 0x0017) // TPM_TAG_NV_ATTRIBUTES
 	b = binary.BigEndian.AppendUint32(b, perm)
 	b = append(b, 0, 0, 0) // bReadSTClear, bWriteSTClear, bWriteDefine
@@ -128,8 +135,9 @@ var (
 
 // tpm12NVState returns a TPM 1.2 factory state with two NV indices defined: 0x00011000
 // (PPREAD|PPWRITE, 8 bytes, as the research notes defined it) and 0x00011002 (READ_STCLEAR|
-// PPREAD|WRITEDEFINE|PPWRITE, 32 bytes, read at locality 0 only, write at localities 0 and 1,
-// no PCR selected), written once with no data, which sets its bWriteDefine. Copy it before use.
+// PPREAD|WRITEDEFINE|PPWRITE, 32 bytes, read at locality 0 only with PCRs 0 and 7 selected,
+// write at localities 0 and 1), written once with no data, which sets its bWriteDefine. Copy it
+// before use.
 func tpm12NVState(t *testing.T) string {
 	t.Helper()
 	nvStateOnce.Do(func() {
@@ -145,6 +153,10 @@ func tpm12NVState(t *testing.T) string {
 	return nvState
 }
 
+// nvReadDigest is the digestAtRelease of 0x00011002's read selection: any value will do, as it is
+// only checked when the area is read.
+var nvReadDigest = [20]byte{0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xb0, 0xb1, 0xb2, 0xb3}
+
 func defineNVIndices(t *testing.T, dir string) error {
 	p := startSwtpm(t, swtpmConfig{state: dir, data: "unix"})
 	if rc, err := p.control(ctrlInit, []byte{0, 0, 0, 0}); err != nil || rc != 0 {
@@ -159,8 +171,8 @@ func defineNVIndices(t *testing.T, dir string) error {
 		cmd  []byte
 	}{
 		{"TPM_Startup(ST_CLEAR)", tpm12StartupClear},
-		{"TPM_NV_DefineSpace(0x00011000)", nvDefineSpace(0x00011000, localityAll, localityAll, nvPerPPRead|nvPerPPWrite, 8)},
-		{"TPM_NV_DefineSpace(0x00011002)", nvDefineSpace(0x00011002, 0x01, 0x03,
+		{"TPM_NV_DefineSpace(0x00011000)", nvDefineSpace(0x00011000, nil, [20]byte{}, localityAll, localityAll, nvPerPPRead|nvPerPPWrite, 8)},
+		{"TPM_NV_DefineSpace(0x00011002)", nvDefineSpace(0x00011002, []int{0, 7}, nvReadDigest, 0x01, 0x03,
 			nvPerReadSTClear|nvPerPPRead|nvPerWriteDefine|nvPerPPWrite, 32)},
 		{"TPM_NV_WriteValue(0x00011002, no data)", nvWriteValue(0x00011002, 0, nil)},
 	} {

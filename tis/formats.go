@@ -100,7 +100,7 @@ func writePCRInfo(sb *strings.Builder, title string, p tpm.PCRInfoShort) {
 		for i, n := range pcrs {
 			s[i] = fmt.Sprint(n)
 		}
-		fmt.Fprintf(sb, " PCRs     : %s\n", strings.Join(s, ", "))
+		fmt.Fprintf(sb, " PCRs\t : %s\n", strings.Join(s, ", ")) // tpm_nvinfo prints a tab here
 	}
 	if p.LocalityAtRelease == tpm.LocalityAll {
 		fmt.Fprintln(sb, " Localities   : ALL")
@@ -108,7 +108,7 @@ func writePCRInfo(sb *strings.Builder, title string, p tpm.PCRInfoShort) {
 		fmt.Fprintf(sb, " Localities   : 0x%01x\n", p.LocalityAtRelease)
 	}
 	if len(pcrs) > 0 {
-		fmt.Fprintf(sb, " Hash     : %x\n", p.DigestAtRelease)
+		fmt.Fprintf(sb, " Hash\t : %x\n", p.DigestAtRelease)
 	}
 }
 

@@ -22,6 +22,7 @@ type decodeCmd struct {
 	cycles   bool
 	regs     bool
 	commands bool
+	serirq   bool
 	json     bool
 	diagnose bool
 	channels string
@@ -40,8 +41,14 @@ from the FIFO traffic, named with their return codes.
 --cycles (the default) prints one line per cycle: index, time, kind, hex address and data, SYNC
 waits, and in brackets how a cycle ended when it did not complete (ABORTED, INTERRUPTED by a new
 LFRAME#, RESET, TRUNCATED) and with '!' each tolerated spec deviation (short-final-tar,
-tar-not-1111, bad-sync...). --regs prints register accesses, --commands TPM commands (one of
-the three). A summary of counts follows. --json prints the same as one JSON document.
+tar-not-1111, bad-sync...). --regs prints register accesses, --commands TPM commands, --serirq
+SERIRQ cycles (one of the four). A summary of counts follows. --json prints the same as one JSON
+document.
+
+--serirq prints one line per SERIRQ cycle when the capture has a SERIRQ channel: the mode its
+stop frame selects (quiet: 2 clocks, continuous: 3), the frames sampled low (IRQ0..IRQ15, SMI#,
+IOCHCK#, INTA#..INTD#), who started it (host or peripheral, inferred from the previous stop
+frame's mode) with the start pulse's width, the number of IRQ/data frames and the stop width.
 
 --diagnose instead names line-level faults the samples show: no LCLK, LFRAME# never (or always)
 low, LRESET# held, a LAD line that never changes, LAD lines always equal (bridged) or in the wrong
@@ -61,10 +68,14 @@ Exit status 2 when the capture cannot be read; with --diagnose, 1 when a fault i
 	f.BoolVar(&c.cycles, "cycles", false, "print LPC cycles (the default)")
 	f.BoolVar(&c.regs, "regs", false, "print TIS register accesses")
 	f.BoolVar(&c.commands, "commands", false, "print TPM command/response exchanges")
+	f.BoolVar(&c.serirq, "serirq", false, "print SERIRQ cycles: mode and asserted IRQs")
 	f.BoolVar(&c.json, "json", false, "print JSON")
 	f.BoolVar(&c.diagnose, "diagnose", false, "name line-level faults (stuck, bridged, crossed lines, no clock...); UNSURE marks what the capture is too short to confirm")
 	f.StringVar(&c.channels, "channels", "", "map signals to capture channels, e.g. lclk=4,lframe=5 or scope=module (`SIG=CH,...`)")
 	cmd.MarkFlagsMutuallyExclusive("cycles", "regs", "commands")
+	for _, other := range []string{"cycles", "regs", "commands"} {
+		cmd.MarkFlagsMutuallyExclusive(other, "serirq")
+	}
 	return cmd
 }
 
@@ -81,7 +92,7 @@ func (c *decodeCmd) run(path string) error {
 	if c.diagnose {
 		return c.runDiagnose(src)
 	}
-	if !c.regs && !c.commands {
+	if !c.regs && !c.commands && !c.serirq {
 		c.cycles = true
 	}
 	w := bufio.NewWriterSize(c.e.stdout, 64<<10)
@@ -92,6 +103,9 @@ func (c *decodeCmd) run(path string) error {
 		out = &textOutput{w: w, info: src.Info()}
 	}
 	h := out.handlers(c.cycles, c.regs, c.commands)
+	if c.serirq {
+		h.SerIRQ = out.serirq
+	}
 	st, err := decode.RunContext(c.e.ctx, src, h)
 	if err != nil {
 		w.Flush()
@@ -118,6 +132,7 @@ func inputError(err error) error {
 // decodeOutput prints the decode as it streams.
 type decodeOutput interface {
 	handlers(cycles, regs, commands bool) decode.Handlers
+	serirq(*decode.SerIRQCycle) error
 	finish(decode.Stats) error
 }
 
@@ -162,6 +177,11 @@ func (t *textOutput) handlers(cycles, regs, commands bool) decode.Handlers {
 	return h
 }
 
+func (t *textOutput) serirq(c *decode.SerIRQCycle) error {
+	_, err := fmt.Fprintf(t.w, "%6d %s  %s\n", c.Index, t.when(c.Tick), c)
+	return err
+}
+
 func (t *textOutput) finish(st decode.Stats) error {
 	if t.merger != nil {
 		t.merger.Flush()
@@ -179,6 +199,9 @@ func (t *textOutput) finish(st decode.Stats) error {
 	fmt.Fprintf(t.w, "ended: %s\n", ended)
 	if len(st.Deviations) > 0 {
 		fmt.Fprintf(t.w, "deviations: %s\n", strings.TrimPrefix(countList(st.Deviations), ": "))
+	}
+	if st.SerIRQ > 0 {
+		fmt.Fprintf(t.w, "SERIRQ cycles: %d\n", st.SerIRQ)
 	}
 	_, err := fmt.Fprintf(t.w, "TPM register operations: %d, TPM commands: %d\n", st.RegOps, st.Commands)
 	return err
@@ -277,6 +300,27 @@ func (j *jsonOutput) handlers(cycles, regs, commands bool) decode.Handlers {
 		}
 	}
 	return h
+}
+
+// jsonSerIRQ adds the frame names and IRQ numbers to a SERIRQ cycle.
+type jsonSerIRQ struct {
+	*decode.SerIRQCycle
+	Names []string `json:"names"`
+	IRQs  []int    `json:"irqs"`
+}
+
+func (j *jsonOutput) serirq(c *decode.SerIRQCycle) error {
+	v := jsonSerIRQ{SerIRQCycle: c, Names: []string{}, IRQs: c.IRQs()}
+	if c.Asserted == nil {
+		c.Asserted = []int{}
+	}
+	if v.IRQs == nil {
+		v.IRQs = []int{}
+	}
+	for _, f := range c.Asserted {
+		v.Names = append(v.Names, decode.FrameName(f))
+	}
+	return j.item("serirq", v)
 }
 
 type jsonCommand struct {

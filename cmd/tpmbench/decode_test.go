@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"tpmbench/internal/reftest"
+	"tpmbench/lpcsim"
+	"tpmbench/lpcsim/tisdev"
 )
 
 // captureFile is the real LPC capture rel (under the captures' lpc/ directory); the test
@@ -214,5 +216,65 @@ func TestDecodeInterrupted(t *testing.T) {
 				t.Errorf("error %q: want it to say where the decode stopped", err)
 			}
 		})
+	}
+}
+
+// TestDecodeSerIRQ decodes a simulator VCD with SERIRQ in continuous mode and IRQ5 raised by
+// the TPM: the text form lists the cycles with the asserted frames and counts them, the JSON
+// form carries the same list.
+func TestDecodeSerIRQ(t *testing.T) {
+	b, err := lpcsim.New(lpcsim.Config{Profile: lpcsim.APU, TPM: tisdev.New(tisdev.SLB9635(), nil), SerIRQ: lpcsim.SerIRQContinuous})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vcd bytes.Buffer
+	v := b.AttachVCD(&vcd)
+	b.Host.Write8(0x000, 0x02) // requestUse
+	b.Host.Write8(0x00C, 5)    // INT_VECTOR: IRQ5
+	b.Host.Write32(0x008, tisdev.IntGlobalEnable|tisdev.IntLowLevel|tisdev.IntCommandReady)
+	b.Host.Write8(0x018, 0x40) // commandReady: the interrupt becomes pending
+	b.Idle(400)
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "serirq.vcd")
+	if err := os.WriteFile(p, vcd.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmd(t, "decode", "--serirq", p)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "serirq     continuous asserted=IRQ5 start=host/4 frames=17 stop=3\n") ||
+		!strings.Contains(out, "SERIRQ cycles: ") || strings.Contains(out, "tpm-write  addr") {
+		t.Errorf("decode --serirq lacks the IRQ5 cycles or the count, or lists LPC cycles:\n%s", out)
+	}
+	out, errOut, code = runCmd(t, "decode", "--serirq", "--json", p)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		SerIRQ []struct {
+			Mode  string   `json:"mode"`
+			Names []string `json:"names"`
+			IRQs  []int    `json:"irqs"`
+		} `json:"serirq"`
+		Stats struct {
+			SerIRQ int `json:"serirq"`
+		} `json:"stats"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(doc.SerIRQ) == 0 || len(doc.SerIRQ) != doc.Stats.SerIRQ {
+		t.Fatalf("%d SERIRQ cycles listed, stats count %d", len(doc.SerIRQ), doc.Stats.SerIRQ)
+	}
+	// The first cycle ran before the interrupt was pending, the last one is cut off.
+	if len(doc.SerIRQ) < 3 {
+		t.Fatalf("%d SERIRQ cycles, want several", len(doc.SerIRQ))
+	}
+	c := doc.SerIRQ[len(doc.SerIRQ)-2]
+	if c.Mode != "continuous" || len(c.IRQs) != 1 || c.IRQs[0] != 5 || len(c.Names) != 1 || c.Names[0] != "IRQ5" {
+		t.Errorf("SERIRQ cycle %+v, want continuous with IRQ5", c)
 	}
 }

@@ -14,14 +14,26 @@ import (
 	"tpmbench/lpcsim/tisdev"
 )
 
-// benchVCD runs fn on a simulated APU bench with an SLB9635 and SERIRQ in mode,
-// recording the board's lines, and returns the VCD.
-func benchVCD(t testing.TB, mode lpcsim.SerIRQMode, fn func(b *lpcsim.Bench)) []byte {
+// newBench is a simulated APU bench with an SLB9635 and SERIRQ in mode.
+func newBench(t testing.TB, mode lpcsim.SerIRQMode) *lpcsim.Bench {
 	t.Helper()
 	b, err := lpcsim.New(lpcsim.Config{Profile: lpcsim.APU, TPM: tisdev.New(tisdev.SLB9635(), nil), SerIRQ: mode})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// benchVCD runs fn on a new bench (see newBench), recording the board's
+// lines, and returns the VCD.
+func benchVCD(t testing.TB, mode lpcsim.SerIRQMode, fn func(b *lpcsim.Bench)) []byte {
+	t.Helper()
+	return recordVCD(t, newBench(t, mode), fn)
+}
+
+// recordVCD runs fn on b, recording the board's lines, and returns the VCD.
+func recordVCD(t testing.TB, b *lpcsim.Bench, fn func(b *lpcsim.Bench)) []byte {
+	t.Helper()
 	var vcd bytes.Buffer
 	v := b.AttachVCD(&vcd)
 	fn(b)

@@ -45,6 +45,8 @@ type cycleDecoder struct {
 	reset    *Cycle // LRESET# assertion in progress
 	lastTick int64
 	index    int
+
+	irq *serirqDecoder // nil: SERIRQ not decoded
 }
 
 func newCycleDecoder(emit func(*Cycle)) *cycleDecoder { return &cycleDecoder{emit: emit} }
@@ -59,6 +61,13 @@ func (d *cycleDecoder) send(c *Cycle) {
 func (d *cycleDecoder) clock(tick int64, s byte) {
 	d.lastTick = tick
 	lad := s & ladMask
+	if d.irq != nil {
+		if s&lresetBit == 0 {
+			d.irq.reset()
+		} else {
+			d.irq.clock(tick, s&serirqBit != 0)
+		}
+	}
 	if s&lresetBit == 0 {
 		d.inReset(tick)
 	} else if d.reset != nil {
@@ -383,6 +392,9 @@ func (d *cycleDecoder) sync(lad uint8) {
 
 // flush ends the capture: a cycle still open is truncated.
 func (d *cycleDecoder) flush() {
+	if d.irq != nil {
+		d.irq.flush()
+	}
 	d.finishCut(Interrupted)
 	if d.frameLow > 0 {
 		d.send(&Cycle{Kind: KindUnknown, Tick: d.frameTick, EndTick: d.lastTick, Start: d.startNib,

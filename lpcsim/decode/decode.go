@@ -19,6 +19,7 @@ type Stats struct {
 	Deviations map[string]int `json:"deviations,omitempty"` // deviations by name ("short-final-tar")
 	RegOps     int            `json:"reg_ops"`              // TPM cycles turned into register operations
 	Commands   int            `json:"commands"`             // TPM command exchanges
+	SerIRQ     int            `json:"serirq"`               // SERIRQ cycles (0 when the capture has no SERIRQ channel)
 	kinds      [numKinds]int
 	statuses   [numStatus]int
 	devs       [numDeviations]int
@@ -66,9 +67,10 @@ func (s *Stats) fill() {
 // are skipped. Values passed are not reused by the decoder. An error from a
 // handler stops the decode and is returned.
 type Handlers struct {
-	Cycle   func(*Cycle) error   // every LPC cycle and bus event (abort, reset)
-	RegOp   func(RegOp) error    // every TPM cycle as a TIS register byte operation
-	Command func(*Command) error // every TPM command/response exchange, when it ends
+	Cycle   func(*Cycle) error       // every LPC cycle and bus event (abort, reset)
+	RegOp   func(RegOp) error        // every TPM cycle as a TIS register byte operation
+	Command func(*Command) error     // every TPM command/response exchange, when it ends
+	SerIRQ  func(*SerIRQCycle) error // every SERIRQ cycle, when its stop frame ends
 }
 
 // Cycles decodes every LPC cycle of src, calling fn for each in order.
@@ -114,6 +116,12 @@ func RunContext(ctx context.Context, src Source, h Handlers) (Stats, error) {
 			cmds.Op(o)
 		}
 	})
+	d.irq = &serirqDecoder{emit: func(c *SerIRQCycle) {
+		st.SerIRQ++
+		if h.SerIRQ != nil {
+			keep(h.SerIRQ(c))
+		}
+	}}
 	err := eachChunk(ctx, src, &st, func(ch *Chunk, i int, prev byte) error {
 		if ch.Ticks == nil {
 			st.Clocks += d.scan(ch.States, i, prev, ch.Start)

@@ -17,4 +17,9 @@
 // master are recognised), SYNC waits of any length, SYNC errors, host aborts
 // and LFRAME# restarts, and reports spec deviations per cycle without losing
 // sync.
+//
+// When the capture has a SERIRQ channel, its serialized-IRQ cycles are
+// decoded too, on the same LCLK edges: start pulse, the IRQ/data frames
+// sampled low, and the stop frame whose width selects quiet or continuous
+// mode (see SerIRQCycle).
 package decode

@@ -7,10 +7,11 @@ import (
 
 // Kind is what a cycle is, from its START and CYCTYPE+DIR nibbles.
 //
-// DMA cycles are decoded in their single-SYNC form: START, CYCTYPE, SIZE,
-// CHANNEL, then the host's data, TAR, SYNC, TAR (DMA read) or TAR, SYNC, the
-// peripheral's data, TAR (DMA write). Bus-master cycles are recognised by
-// their START and not decoded further.
+// DMA cycles are START, CYCTYPE+DIR, CHANNEL (bits 2:0 the channel, bit 3
+// terminal count), SIZE, then one SYNC per byte: for each byte the host's
+// data, TAR, SYNC, TAR (DMA read), or after one TAR the peripheral's SYNC
+// and data for each byte, then TAR (DMA write). Bus-master cycles are
+// recognised by their START and not decoded further.
 type Kind uint8
 
 // Cycle kinds. Abort and Reset are bus events rather than transfers: a host
@@ -97,8 +98,8 @@ const (
 	FieldIDSel
 	FieldAddr
 	FieldMSize
-	FieldSize
 	FieldChannel
+	FieldSize
 	FieldData
 	FieldTAR
 	FieldSync
@@ -107,7 +108,7 @@ const (
 	numFields
 )
 
-var fieldNames = [numFields]string{"", "start", "cyctype", "idsel", "addr", "msize", "size", "channel", "data", "tar", "sync", "final-tar", "body"}
+var fieldNames = [numFields]string{"", "start", "cyctype", "idsel", "addr", "msize", "channel", "size", "data", "tar", "sync", "final-tar", "body"}
 
 // String returns the field name.
 func (f Field) String() string {
@@ -189,10 +190,12 @@ type Cycle struct {
 	Addr        uint32      `json:"addr"`                 // 16 bits I/O and TPM, 32 memory, 28 firmware
 	Size        int         `json:"size"`                 // bytes the cycle moves (MSIZE, DMA SIZE; 1 otherwise)
 	Channel     uint8       `json:"channel"`              // DMA channel
+	TC          bool        `json:"tc"`                   // DMA terminal count: the host's last transfer on the channel
 	Data        Bytes       `json:"data"`                 // bytes moved, in wire (address) order
 	Waits       int         `json:"waits"`                // SYNC wait clocks (0101 short, 0110 long)
 	NoSync      int         `json:"no_sync"`              // SYNC-phase clocks with no valid SYNC (1111: nobody drove)
 	Sync        uint8       `json:"sync"`                 // the final SYNC nibble: 0000 ready, 1010 error, 1001 ready more
+	Syncs       Bytes       `json:"syncs,omitempty"`      // DMA: the SYNC nibble ending each byte's waits, in byte order
 	Status      Status      `json:"status"`               // how the cycle ended
 	Field       Field       `json:"field,omitempty"`      // where the cycle stopped, when not Complete
 	Deviations  []Deviation `json:"deviations,omitempty"` // spec departures tolerated, in wire order
@@ -231,6 +234,18 @@ func (c *Cycle) String() string {
 		fmt.Fprintf(&b, " idsel=%d addr=0x%07X msize=%d", c.IDSel, c.Addr, c.Size)
 	case DMARead, DMAWrite:
 		fmt.Fprintf(&b, " ch=%d size=%d", c.Channel, c.Size)
+		if c.TC {
+			b.WriteString(" tc")
+		}
+		if len(c.Syncs) > 1 {
+			b.WriteString(" syncs=")
+			for i, s := range c.Syncs {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "%X", s)
+			}
+		}
 	case Abort:
 		fmt.Fprintf(&b, " lframe#-low=%d clocks", c.FrameClocks)
 	case Reset:

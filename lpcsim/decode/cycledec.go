@@ -9,8 +9,8 @@ const (
 	phIDSel
 	phAddr
 	phMSize
-	phSize
 	phChannel
+	phSize
 	phData
 	phTAR
 	phSync
@@ -220,6 +220,9 @@ func (d *cycleDecoder) step(lad uint8) {
 		}
 		c.Size = n
 		d.afterHeader()
+	case phChannel:
+		c.Channel, c.TC = lad&7, lad&8 != 0
+		d.ph = phSize
 	case phSize:
 		n := [4]int{1, 2, 0, 4}[lad&3]
 		if n == 0 || lad&0xC != 0 {
@@ -227,9 +230,6 @@ func (d *cycleDecoder) step(lad uint8) {
 			n = max(n, 1)
 		}
 		c.Size = n
-		d.ph = phChannel
-	case phChannel:
-		c.Channel = lad & 7
 		d.afterHeader()
 	case phData:
 		d.data(lad)
@@ -246,12 +246,17 @@ func (d *cycleDecoder) step(lad uint8) {
 		if lad != 0xF {
 			d.deviate(TARNotF, lad)
 		}
-		if d.left--; d.left == 0 {
-			d.ph = phIdle
-			c.Clocks = d.clocks
-			d.cur = nil
-			d.send(c)
+		if d.left--; d.left > 0 {
+			return
 		}
+		if d.dmaMore() { // DMA read: the host sends the next byte
+			d.ph, d.left, d.lowNib = phData, 1, false
+			return
+		}
+		d.ph = phIdle
+		c.Clocks = d.clocks
+		d.cur = nil
+		d.send(c)
 	case phBody:
 		if len(c.Nibbles) < maxBodyNibbles {
 			c.Nibbles = append(c.Nibbles, lad)
@@ -318,7 +323,7 @@ func (d *cycleDecoder) cycType(lad uint8) {
 		if write {
 			c.Kind = DMAWrite
 		}
-		d.ph = phSize
+		d.ph = phChannel
 	default:
 		c.Kind = Reserved
 		d.deviate(ReservedCycType, lad)
@@ -339,11 +344,25 @@ func (d *cycleDecoder) afterHeader() {
 	d.cur.Data = make([]byte, 0, d.cur.Size)
 	d.lowNib = false
 	if d.hostData {
-		d.ph, d.left = phData, d.cur.Size
+		d.ph, d.left = phData, d.byteRun()
 		return
 	}
 	d.ph, d.left = phTAR, 2
 }
+
+func (d *cycleDecoder) dma() bool { return d.cur.Kind == DMARead || d.cur.Kind == DMAWrite }
+
+// byteRun is how many data bytes follow one SYNC (or the header): one for
+// DMA, which has a SYNC per byte; the whole size otherwise.
+func (d *cycleDecoder) byteRun() int {
+	if d.dma() {
+		return 1
+	}
+	return d.cur.Size
+}
+
+// dmaMore reports whether a DMA cycle still has bytes to move.
+func (d *cycleDecoder) dmaMore() bool { return d.dma() && len(d.cur.Data) < d.cur.Size }
 
 func (d *cycleDecoder) data(lad uint8) {
 	c := d.cur
@@ -357,9 +376,12 @@ func (d *cycleDecoder) data(lad uint8) {
 	if d.left--; d.left > 0 {
 		return
 	}
-	if d.hostData {
+	switch {
+	case d.hostData:
 		d.ph, d.left = phTAR, 2
-	} else {
+	case d.dmaMore(): // DMA write: the peripheral's SYNC for the next byte
+		d.ph = phSync
+	default:
 		d.ph, d.left = phFinalTAR, 2
 	}
 }
@@ -383,11 +405,14 @@ func (d *cycleDecoder) sync(lad uint8) {
 		return
 	}
 	c.Sync = lad
+	if d.dma() {
+		c.Syncs = append(c.Syncs, lad)
+	}
 	if d.hostData {
 		d.ph, d.left = phFinalTAR, 2
 		return
 	}
-	d.ph, d.left, d.lowNib = phData, c.Size, false
+	d.ph, d.left, d.lowNib = phData, d.byteRun(), false
 }
 
 // flush ends the capture: a cycle still open is truncated.

@@ -13,8 +13,9 @@
 // The cycle decoder follows the rules the real captures teach: clock edges
 // are LCLK rising edges only, LAD and LFRAME# are taken from the last sample
 // before LCLK is seen high, and no clock frequency is assumed. It decodes
-// every cycle kind (I/O, memory, firmware-hub, TPM START 0101; DMA and bus
-// master are recognised), SYNC waits of any length, SYNC errors, host aborts
+// every cycle kind (I/O, memory, firmware-hub, TPM START 0101, DMA with its
+// channel, terminal count, size and one SYNC per byte; bus master is
+// recognised), SYNC waits of any length, SYNC errors, host aborts
 // and LFRAME# restarts, and reports spec deviations per cycle without losing
 // sync.
 //

@@ -63,6 +63,9 @@ func FuzzVCD(f *testing.F) {
 	f.Add(w.vcd(vcdOptions{}))
 	f.Add(w.vcd(vcdOptions{vector: true, oneLine: true}))
 	f.Add([]byte("$timescale 1ns $end $var wire 4 ! lad $end $enddefinitions $end #0 b1 !"))
+	f.Add(wave{}.dmaWrite(7, true, 3, dmaByte{0xDE, 2, 0x9}, dmaByte{0xAD, 0, 0x9}, dmaByte{0xBE, 0, 0xA}, dmaByte{0xEF, 0, 0x0}).
+		dmaRead(1, false, 1, dmaByte{0x11, 1, 0x9}, dmaByte{0x22, 0, 0x0}).vcd(vcdOptions{}))
+	f.Add(serWave(serCycle(4, []int{5, 17}, 17, 2) + serCycle(5, []int{3}, 21, 3) + "RRH" + serCycle(4, nil, 4, 0)).vcd(vcdOptions{}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) >= 2 && b[0] == 'P' && b[1] == 'K' {
 			return

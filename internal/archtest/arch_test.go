@@ -12,6 +12,7 @@ import (
 // pkgInfo is the part of `go list -json` output the rules need.
 type pkgInfo struct {
 	ImportPath string
+	Dir        string
 	Imports    []string
 	Deps       []string
 	GoFiles    []string

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"tpmbench/internal/yamlsrc"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -55,7 +56,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 	case errors.Is(err, io.EOF):
 		return f, nil // an empty file holds nothing
 	case err != nil:
-		return nil, &ParseError{File: name, Line: yamlErrorLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, &ParseError{File: name, Line: yamlsrc.ErrorLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -64,7 +65,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 			line = extra.Content[0].Line
 		}
 		if err != nil {
-			line = yamlErrorLine(err)
+			line = yamlsrc.ErrorLine(err)
 		}
 		return nil, &ParseError{File: name, Line: line, Msg: "more than one YAML document; put everything in one document"}
 	}
@@ -75,8 +76,8 @@ func ParseFile(name string, data []byte) (*File, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return f, nil
 	}
-	if a, n := findAliases(root); a != nil {
-		return nil, &ParseError{File: name, Line: a.Line, Msg: aliasMsg(a, n)}
+	if a, n := yamlsrc.FirstAlias(root); a != nil {
+		return nil, &ParseError{File: name, Line: a.Line, Msg: yamlsrc.AliasMsg(a, n, "board and connector files", "each entry")}
 	}
 	p.mapping(root, "the file", map[string]func(*yaml.Node){
 		"connectors": func(n *yaml.Node) {
@@ -98,52 +99,6 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, err
 	}
 	return f, nil
-}
-
-// findAliases returns the first alias (*name) under n in file order and how many there are.
-// Aliases are refused outright: an alias repeats its anchor's node, lines and all, so every
-// problem in the anchor would be reported once per use, all at the anchor's line.
-func findAliases(n *yaml.Node) (first *yaml.Node, count int) {
-	stack := []*yaml.Node{n}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if n.Kind == yaml.AliasNode {
-			if first == nil || n.Line < first.Line || (n.Line == first.Line && n.Column < first.Column) {
-				first = n
-			}
-			count++
-			continue
-		}
-		stack = append(stack, n.Content...)
-	}
-	return first, count
-}
-
-func aliasMsg(a *yaml.Node, count int) string {
-	msg := fmt.Sprintf("aliases (*%s) are not supported in board and connector files; write each entry out", a.Value)
-	if count > 1 {
-		msg += fmt.Sprintf(" (%d aliases in the file, the first here)", count)
-	}
-	return msg
-}
-
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-// yamlErrorLine digs the line number out of a YAML syntax error message.
-func yamlErrorLine(err error) int {
-	m := lineRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0
-	}
-	n := 0
-	for _, c := range m[1] {
-		n = n*10 + int(c-'0')
-		if n > 1<<30 {
-			return 0
-		}
-	}
-	return n
 }
 
 type parser struct {

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"tpmbench/internal/yamlsrc"
 
 	"go.yaml.in/yaml/v3"
 
@@ -130,18 +130,18 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: name, Msg: "empty file: a scenario needs at least board and module"}
 		}
-		return nil, &Error{File: name, Line: yamlLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, &Error{File: name, Line: yamlsrc.ErrorLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, &Error{File: name, Line: max(extra.Line, yamlLine(err)), Msg: "more than one YAML document"}
+		return nil, &Error{File: name, Line: max(extra.Line, yamlsrc.ErrorLine(err)), Msg: "more than one YAML document"}
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	if a, n := findAliases(root); a != nil {
-		return nil, &Error{File: name, Line: a.Line, Msg: aliasMsg(a, n)}
+	if a, n := yamlsrc.FirstAlias(root); a != nil {
+		return nil, &Error{File: name, Line: a.Line, Msg: yamlsrc.AliasMsg(a, n, "scenario files", "each value")}
 	}
 	p := &parser{file: name, s: &Scenario{File: name, Line: map[string]int{}, State: "factory", Host: "apu", Engine: "tpm12", Personality: "slb9635"}}
 	p.top(root)
@@ -149,49 +149,6 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		return nil, errors.Join(p.errs...)
 	}
 	return p.s, nil
-}
-
-// findAliases returns the first alias (*name) under n in file order and how
-// many there are. Aliases are refused outright: an alias repeats its anchor's
-// node, lines and all, so every problem in the anchor would be reported once
-// per use at the anchor's line.
-func findAliases(n *yaml.Node) (first *yaml.Node, count int) {
-	stack := []*yaml.Node{n}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if n.Kind == yaml.AliasNode {
-			if first == nil || n.Line < first.Line || (n.Line == first.Line && n.Column < first.Column) {
-				first = n
-			}
-			count++
-			continue
-		}
-		stack = append(stack, n.Content...)
-	}
-	return first, count
-}
-
-func aliasMsg(a *yaml.Node, count int) string {
-	msg := fmt.Sprintf("aliases (*%s) are not supported in scenario files; write each value out", a.Value)
-	if count > 1 {
-		msg += fmt.Sprintf(" (%d aliases in the file, the first here)", count)
-	}
-	return msg
-}
-
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-func yamlLine(err error) int {
-	if err == nil {
-		return 0
-	}
-	m := lineRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
 }
 
 type parser struct {
